@@ -1,0 +1,44 @@
+"""Closed vocabularies of the domain, shared by tables, operations and the API."""
+
+from enum import StrEnum
+
+
+class IssueStatus(StrEnum):
+    """Where an issue stands, as reported by its latest status update."""
+
+    PROPOSED = "PROPOSED"
+    UNDER_DISCUSSION = "UNDER_DISCUSSION"
+    AGREED_IN_PRINCIPLE = "AGREED_IN_PRINCIPLE"
+    IN_PROGRESS = "IN_PROGRESS"
+    RESOLVED = "RESOLVED"
+    SUSPENDED = "SUSPENDED"
+    STALLED = "STALLED"
+
+
+class IssueCategory(StrEnum):
+    """The broad area an issue belongs to."""
+
+    BORDER = "BORDER"
+    CONNECTIVITY = "CONNECTIVITY"
+    VISAS = "VISAS"
+    TECHNOLOGY = "TECHNOLOGY"
+    PILGRIMAGE = "PILGRIMAGE"
+    WATER = "WATER"
+    TRADE = "TRADE"
+    CULTURE = "CULTURE"
+    MEDIA = "MEDIA"
+
+
+class DatePrecision(StrEnum):
+    """How much of a partial date is known."""
+
+    DAY = "DAY"
+    MONTH = "MONTH"
+    YEAR = "YEAR"
+
+
+class SortDirection(StrEnum):
+    """Ascending or descending order."""
+
+    ASC = "ASC"
+    DESC = "DESC"
