@@ -1,1 +1,1 @@
-"""The bilateral tracker's domain: tables, rules and operations (no HTTP, no GraphQL)."""
+"""The tracker's domain: tables, rules and operations (no HTTP, no GraphQL)."""

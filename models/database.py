@@ -47,4 +47,11 @@ async def ping() -> None:
     await connections.get("default").execute_query("SELECT 1")
 
 
-__all__ = ["fetch_all", "is_postgres", "migrate", "open_database", "ping", "placeholders"]
+__all__ = [
+    "fetch_all",
+    "is_postgres",
+    "migrate",
+    "open_database",
+    "ping",
+    "placeholders",
+]

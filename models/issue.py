@@ -42,7 +42,9 @@ class Issue(Model):
         unique_together = (("relationship", "slug"),)
         indexes = (
             Index(fields=("relationship_id", "status"), name="issue_rel_status_idx"),
-            Index(fields=("relationship_id", "category"), name="issue_rel_category_idx"),
+            Index(
+                fields=("relationship_id", "category"), name="issue_rel_category_idx"
+            ),
             Index(fields=("slug", "id"), name="issue_slug_idx"),
             Index(fields=("title", "id"), name="issue_title_idx"),
             Index(fields=("created_at", "id"), name="issue_created_idx"),

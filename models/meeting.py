@@ -36,7 +36,9 @@ class Meeting(Model):
     class Meta:
         table = "meeting"
         indexes = (
-            Index(fields=("relationship_id", "held_on", "id"), name="meeting_rel_held_idx"),
+            Index(
+                fields=("relationship_id", "held_on", "id"), name="meeting_rel_held_idx"
+            ),
             Index(fields=("held_on", "id"), name="meeting_held_idx"),
         )
 
@@ -57,4 +59,6 @@ class MeetingIssue(Model):
     class Meta:
         table = "meeting_issue"
         unique_together = (("meeting", "issue"),)
-        indexes = (Index(fields=("issue_id", "meeting_id"), name="meeting_issue_issue_idx"),)
+        indexes = (
+            Index(fields=("issue_id", "meeting_id"), name="meeting_issue_issue_idx"),
+        )

@@ -19,7 +19,7 @@ class PartialDateFormatError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class PartialDate:
-    """A date known to the day, the month or the year; it takes effect at its first day."""
+    """A date known to the day, month or year, taking effect at its first day."""
 
     first_day: date
     precision: DatePrecision

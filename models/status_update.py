@@ -41,7 +41,9 @@ class StatusUpdate(Model):
     class Meta:
         table = "status_update"
         indexes = (
-            Index(fields=("issue_id", "occurred_on", "id"), name="update_issue_order_idx"),
+            Index(
+                fields=("issue_id", "occurred_on", "id"), name="update_issue_order_idx"
+            ),
             Index(fields=("occurred_on", "id"), name="update_feed_idx"),
             Index(fields=("status",), name="update_status_idx"),
         )

@@ -1,0 +1,1 @@
+"""HTTP and GraphQL: the Starlette app, the schema, resolvers, loaders and the CLI."""

@@ -1,0 +1,60 @@
+"""The domain's enums, exposed to GraphQL with a description for every value."""
+
+from enum import Enum
+
+import strawberry
+
+from models.enums import DatePrecision, IssueCategory, IssueStatus, SortDirection
+
+
+def _expose(enum: type[Enum], description: str, values: dict[str, str]) -> type[Enum]:
+    exposed = strawberry.enum(enum, description=description)
+    for value in exposed.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        value.description = values[value.name]
+    return exposed
+
+
+_expose(
+    IssueStatus,
+    "Where an issue stands, as reported by its latest status update.",
+    {
+        "PROPOSED": "One side has put the matter forward; no talks yet.",
+        "UNDER_DISCUSSION": "The sides are talking about it.",
+        "AGREED_IN_PRINCIPLE": "Agreed in principle; details or dates still open.",
+        "IN_PROGRESS": "Being carried out or restored step by step.",
+        "RESOLVED": "Done: the measure is in force or the question is settled.",
+        "SUSPENDED": "Halted or frozen by one or both sides.",
+        "STALLED": "Nothing has moved for a long time.",
+    },
+)
+_expose(
+    IssueCategory,
+    "The broad area an issue belongs to.",
+    {
+        "BORDER": "The boundary, patrolling and military de-escalation.",
+        "CONNECTIVITY": "Flights and other transport links.",
+        "VISAS": "Visas and travel for each other's nationals.",
+        "TECHNOLOGY": "Apps, technology companies and digital restrictions.",
+        "PILGRIMAGE": "Pilgrimages such as the Kailash Mansarovar Yatra.",
+        "WATER": "Trans-border rivers and hydrological data.",
+        "TRADE": "Trade, investment and border trade.",
+        "CULTURE": "Films, culture and people-to-people exchanges.",
+        "MEDIA": "Journalists and media access.",
+    },
+)
+_expose(
+    DatePrecision,
+    "How much of a partial date is known.",
+    {
+        "DAY": "Known to the day, e.g. 2025-10-26.",
+        "MONTH": "Known to the month, e.g. 2024-11.",
+        "YEAR": "Known to the year, e.g. 2021.",
+    },
+)
+_expose(
+    SortDirection,
+    "The direction of an ordering.",
+    {"ASC": "Oldest or smallest first.", "DESC": "Newest or largest first."},
+)
+
+__all__ = ["DatePrecision", "IssueCategory", "IssueStatus", "SortDirection"]

@@ -1,0 +1,68 @@
+"""Top-level GraphQL errors: client mistakes get a code, the unexpected is masked."""
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from models.pagination import PaginationError
+
+logger = logging.getLogger("bilateral.api")
+
+BAD_USER_INPUT = "BAD_USER_INPUT"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+MASKED_MESSAGE = "An unexpected error occurred. Quote the request id when reporting it."
+
+
+class BadUserInputError(GraphQLError):
+    """An argument the client can fix: a page size, a cursor, a malformed id."""
+
+    def __init__(self, message: str, **extensions: Any) -> None:
+        super().__init__(message, extensions={"code": BAD_USER_INPUT, **extensions})
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+def _as_user_error(error: GraphQLError) -> GraphQLError:
+    """Domain refusals of read arguments (e.g. a foreign cursor) are client errors."""
+    if isinstance(error.original_error, PaginationError):
+        return GraphQLError(
+            str(error.original_error),
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": BAD_USER_INPUT},
+        )
+    return error
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Mask unexpected errors behind a generic one with the request id; log them."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_is_unexpected, error_message=MASKED_MESSAGE)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return super()._process_errors([_as_user_error(error) for error in errors])
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        logger.error(
+            "Unexpected error in %s (request %s)",
+            ".".join(str(part) for part in error.path or []) or "operation",
+            request_id,
+            exc_info=error.original_error,
+        )
+        return GraphQLError(
+            message=self.error_message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": INTERNAL_SERVER_ERROR, "requestId": request_id},
+        )

@@ -1,0 +1,1 @@
+"""Issues: the tracked questions, their filters, orderings and queries."""

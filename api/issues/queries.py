@@ -1,0 +1,66 @@
+"""Resolvers that list and find issues."""
+
+import re
+
+from api.errors import BadUserInputError
+from api.issues.types import Issue, IssueFilter, IssueOrder, IssueOrderField
+from api.relay import Connection, connection_of, page_request
+from models.enums import SortDirection
+from models.issue import Issue as IssueRow
+from models.pagination import fetch_page
+from models.reads import IssueCriteria, issue_ordering, issues_matching
+
+MAX_SEARCH_LENGTH = 200
+_COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
+
+
+def issue_criteria(
+    filter: IssueFilter | None, relationship: str | None
+) -> IssueCriteria:
+    """Check a filter and turn it into domain criteria."""
+    given = filter or IssueFilter()
+    if given.search is not None and len(given.search) > MAX_SEARCH_LENGTH:
+        raise BadUserInputError(
+            f"`search` is limited to {MAX_SEARCH_LENGTH} characters.", argument="filter"
+        )
+    if given.raised_by is not None and not _COUNTRY_CODE.match(given.raised_by):
+        raise BadUserInputError(
+            "`raisedBy` must be a two-letter country code such as 'IN'.",
+            argument="filter",
+        )
+    return IssueCriteria(
+        relationship=relationship or given.relationship,
+        statuses=tuple(given.status or ()),
+        categories=tuple(given.category or ()),
+        raised_by=given.raised_by,
+        search=given.search,
+        include_archived=given.include_archived,
+        updated_since=given.updated_since,
+        as_of=given.as_of,
+    )
+
+
+async def list_issues(
+    filter: IssueFilter | None,
+    order_by: IssueOrder | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    relationship: str | None = None,
+) -> Connection[Issue]:
+    """A keyset page of the issues matching a filter."""
+    request = page_request(first, after, last, before)
+    order = order_by or IssueOrder(field=IssueOrderField.SLUG)
+    ordering = issue_ordering(
+        order.field.value, descending=order.direction is SortDirection.DESC
+    )
+    queryset = await issues_matching(issue_criteria(filter, relationship))
+    page = await fetch_page(queryset, ordering, request)
+    return connection_of(page, Issue.from_row, queryset.count)
+
+
+async def issue_by_slug(relationship_pk: int, slug: str) -> Issue | None:
+    """One issue of a relationship by slug."""
+    row = await IssueRow.get_or_none(relationship_id=relationship_pk, slug=slug)
+    return Issue.from_row(row) if row else None

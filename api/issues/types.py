@@ -1,0 +1,226 @@
+"""The Issue node and the inputs that filter and order issue lists."""
+
+from datetime import date, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api.context import Context
+from api.enums import IssueCategory, IssueStatus, SortDirection
+from api.loaders import MeetingPageKey, UpdatePageKey
+from api.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    connection_of,
+    global_id,
+    page_request,
+)
+from models.issue import Issue as IssueRow
+from models.issue import split_countries
+from models.pagination import PageRequest
+
+if TYPE_CHECKING:
+    from api.meetings import Meeting
+    from api.relationships import Relationship
+    from api.updates import StatusUpdate
+
+RelationshipType = Annotated["Relationship", strawberry.lazy("api.relationships")]
+StatusUpdateType = Annotated["StatusUpdate", strawberry.lazy("api.updates")]
+MeetingType = Annotated["Meeting", strawberry.lazy("api.meetings")]
+LATEST = PageRequest.of(first=1)
+
+
+@strawberry.type(
+    description="An open question between the two countries, with its dated, sourced "
+    "status history."
+)
+class Issue(Node):
+    row: strawberry.Private[IssueRow]
+    slug: str = strawberry.field(
+        description="The URL-friendly name, unique within the relationship."
+    )
+    title: str = strawberry.field(description="A one-line title.")
+    summary: str = strawberry.field(
+        description="What the issue is about (may be empty)."
+    )
+    category: IssueCategory = strawberry.field(
+        description="The broad area it belongs to."
+    )
+    raised_by: list[str] = strawberry.field(
+        description="The countries that raised it (ISO 3166-1 alpha-2 codes)."
+    )
+    status: IssueStatus | None = strawberry.field(
+        description="The current status: that of the latest non-retracted update by "
+        "`occurredOn` (ties: recorded order); null while it has no update."
+    )
+    version: int = strawberry.field(
+        description="Increments on every change; pass it back as `expectedVersion`."
+    )
+    created_at: datetime = strawberry.field(description="When the issue was recorded.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    archived_at: datetime | None = strawberry.field(
+        description="When it was archived, or null while it is active."
+    )
+
+    @classmethod
+    def from_row(cls, row: IssueRow) -> "Issue":
+        """Expose one stored issue."""
+        return cls(
+            id=global_id("Issue", row.pk),
+            row=row,
+            slug=row.slug,
+            title=row.title,
+            summary=row.summary,
+            category=row.category,
+            raised_by=split_countries(row.raised_by),
+            status=row.status,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            archived_at=row.archived_at,
+        )
+
+    @strawberry.field(description="The relationship the issue belongs to.")
+    async def relationship(self, info: strawberry.Info[Context]) -> RelationshipType:
+        from api.relationships import Relationship
+
+        row = await info.context.loaders.relationships.load(self.row.relationship_id)
+        assert row is not None  # a foreign key guarantees it
+        return Relationship.from_row(row)
+
+    @strawberry.field(
+        description="The update that sets the current status, or null when none does."
+    )
+    async def latest_update(
+        self, info: strawberry.Info[Context]
+    ) -> StatusUpdateType | None:
+        from api.updates import StatusUpdate
+
+        key = UpdatePageKey(self.row.pk, LATEST, descending=True)
+        page = await info.context.loaders.update_pages.load(key)
+        return StatusUpdate.from_row(page.rows[0]) if page.rows else None
+
+    @strawberry.field(
+        description="The status in effect on a day (a partial date counts from its "
+        "first day); null before the first update."
+    )
+    async def status_as_of(
+        self,
+        info: strawberry.Info[Context],
+        date: Annotated[date, strawberry.argument(description="The day to look at.")],
+    ) -> IssueStatus | None:
+        return await info.context.loaders.statuses_on.load((self.row.pk, date))
+
+    @strawberry.field(description="The status history, chronological by default.")
+    async def updates(
+        self,
+        info: strawberry.Info[Context],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order: Annotated[
+            SortDirection,
+            strawberry.argument(
+                description="ASC: oldest first (default); DESC: newest first."
+            ),
+        ] = SortDirection.ASC,
+        include_retracted: Annotated[
+            bool,
+            strawberry.argument(description="Also list retracted updates."),
+        ] = False,
+    ) -> Connection[StatusUpdateType]:
+        from api.updates import StatusUpdate
+
+        request = page_request(first, after, last, before)
+        descending = order is SortDirection.DESC
+        key = UpdatePageKey(self.row.pk, request, descending, include_retracted)
+        page = await info.context.loaders.update_pages.load(key)
+        count_key = (self.row.pk, include_retracted)
+        return connection_of(
+            page,
+            StatusUpdate.from_row,
+            lambda: info.context.loaders.update_counts.load(count_key),
+        )
+
+    @strawberry.field(
+        description="The meetings that discussed this issue, oldest first."
+    )
+    async def meetings(
+        self,
+        info: strawberry.Info[Context],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order: Annotated[
+            SortDirection,
+            strawberry.argument(
+                description="ASC: oldest first (default); DESC: newest."
+            ),
+        ] = SortDirection.ASC,
+    ) -> Connection[MeetingType]:
+        from api.meetings import Meeting
+
+        request = page_request(first, after, last, before)
+        key = MeetingPageKey(self.row.pk, request, order is SortDirection.DESC)
+        page = await info.context.loaders.meeting_pages.load(key)
+        return connection_of(
+            page,
+            Meeting.from_row,
+            lambda: info.context.loaders.meeting_counts.load(self.row.pk),
+        )
+
+
+@strawberry.input(description="Which issues a list returns; every field narrows it.")
+class IssueFilter:
+    relationship: str | None = strawberry.field(
+        default=None, description="Only this relationship's issues (its slug)."
+    )
+    status: list[IssueStatus] | None = strawberry.field(
+        default=None,
+        description="Only issues at one of these statuses (on `asOf`, if given).",
+    )
+    category: list[IssueCategory] | None = strawberry.field(
+        default=None, description="Only issues in one of these categories."
+    )
+    raised_by: str | None = strawberry.field(
+        default=None, description="Only issues raised by this country (e.g. 'IN')."
+    )
+    search: str | None = strawberry.field(
+        default=None,
+        description="Only issues whose title or summary contains this text "
+        "(case-insensitive, at most 200 characters).",
+    )
+    include_archived: bool = strawberry.field(
+        default=False, description="Also return archived issues."
+    )
+    updated_since: datetime | None = strawberry.field(
+        default=None, description="Only issues changed at or after this instant."
+    )
+    as_of: date | None = strawberry.field(
+        default=None,
+        description="Time travel: judge `status` by the status in effect on this day, "
+        "and leave out issues with no update by then.",
+    )
+
+
+@strawberry.enum(description="What an issue list can be ordered by (ties: by id).")
+class IssueOrderField(Enum):
+    SLUG = strawberry.enum_value("SLUG", description="By slug.")
+    TITLE = strawberry.enum_value("TITLE", description="By title.")
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By creation time.")
+    UPDATED_AT = strawberry.enum_value("UPDATED_AT", description="By last change.")
+
+
+@strawberry.input(description="The order of an issue list.")
+class IssueOrder:
+    field: IssueOrderField = strawberry.field(description="What to order by.")
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="Ascending (default) or descending."
+    )

@@ -1,0 +1,72 @@
+"""The Relationship node: two countries and the issues between them."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api.relay import After, Before, Connection, First, Last, Node, global_id
+from models.relationship import Relationship as RelationshipRow
+
+if TYPE_CHECKING:
+    from api.issues.types import Issue, IssueFilter, IssueOrder
+
+IssueType = Annotated["Issue", strawberry.lazy("api.issues.types")]
+IssueFilterInput = Annotated["IssueFilter", strawberry.lazy("api.issues.types")]
+IssueOrderInput = Annotated["IssueOrder", strawberry.lazy("api.issues.types")]
+
+
+@strawberry.type(description="A pair of countries and the issues tracked between them.")
+class Relationship(Node):
+    pk: strawberry.Private[int]
+    slug: str = strawberry.field(
+        description="The URL-friendly name, e.g. 'india-china'."
+    )
+    name: str = strawberry.field(description="The display name, e.g. 'India-China'.")
+    countries: list[str] = strawberry.field(
+        description="The two countries, as ISO 3166-1 alpha-2 codes."
+    )
+
+    @classmethod
+    def from_row(cls, row: RelationshipRow) -> "Relationship":
+        """Expose one stored relationship."""
+        return cls(
+            id=global_id("Relationship", row.pk),
+            pk=row.pk,
+            slug=row.slug,
+            name=row.name,
+            countries=list(row.countries),
+        )
+
+    @strawberry.field(description="One issue of this relationship by its slug.")
+    async def issue(
+        self,
+        slug: Annotated[str, strawberry.argument(description="The issue's slug.")],
+    ) -> IssueType | None:
+        from api.issues.queries import issue_by_slug
+
+        return await issue_by_slug(self.pk, slug)
+
+    @strawberry.field(
+        description="The issues of this relationship; same arguments as `Query.issues` "
+        "(its `relationship` filter is ignored here)."
+    )
+    async def issues(
+        self,
+        filter: Annotated[
+            IssueFilterInput | None,
+            strawberry.argument(description="Which issues to return."),
+        ] = None,
+        order_by: Annotated[
+            IssueOrderInput | None,
+            strawberry.argument(description="The order (default: slug ascending)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[IssueType]:
+        from api.issues.queries import list_issues
+
+        return await list_issues(
+            filter, order_by, first, after, last, before, relationship=self.slug
+        )

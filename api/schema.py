@@ -1,0 +1,167 @@
+"""The GraphQL schema: the root query and the extensions that guard it."""
+
+import asyncio
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
+
+from api.context import Context
+from api.enums import IssueStatus, SortDirection
+from api.errors import MaskUnexpectedErrors
+from api.issues.queries import list_issues
+from api.issues.types import Issue, IssueFilter, IssueOrder
+from api.meetings import Meeting, MeetingFilter, list_meetings
+from api.nodes import resolve_node
+from api.relationships import Relationship
+from api.relay import After, Before, Connection, First, Last, Node
+from api.updates import StatusUpdate, StatusUpdateFilter, list_updates
+from models.reads import status_counts
+from models.relationship import Relationship as RelationshipRow
+
+MAX_NODES = 100
+
+
+@strawberry.type(description="How many issues stand at one status.")
+class StatusCount:
+    status: IssueStatus = strawberry.field(description="The status.")
+    count: int = strawberry.field(description="How many unarchived issues stand at it.")
+
+
+@strawberry.type(description="Everything that can be read from the tracker.")
+class Query:
+    @strawberry.field(description="Any object by its global id; null if none has it.")
+    async def node(
+        self,
+        info: strawberry.Info[Context],
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
+    ) -> Node | None:
+        return await resolve_node(info.context, id)
+
+    @strawberry.field(
+        description=f"Several objects by global id, in the order given (at most "
+        f"{MAX_NODES}); null where an id names nothing."
+    )
+    async def nodes(
+        self,
+        info: strawberry.Info[Context],
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Global ids.")
+        ],
+    ) -> list[Node | None]:
+        from api.errors import BadUserInputError
+
+        if len(ids) > MAX_NODES:
+            raise BadUserInputError(
+                f"`ids` is limited to {MAX_NODES} ids; {len(ids)} given."
+            )
+        return list(await asyncio.gather(*(resolve_node(info.context, i) for i in ids)))
+
+    @strawberry.field(description="Every tracked relationship, by slug.")
+    async def relationships(self) -> list[Relationship]:
+        return [Relationship.from_row(row) for row in await RelationshipRow.all()]
+
+    @strawberry.field(description="One relationship by its slug, e.g. 'india-china'.")
+    async def relationship(
+        self,
+        slug: Annotated[
+            str, strawberry.argument(description="The relationship's slug.")
+        ],
+    ) -> Relationship | None:
+        row = await RelationshipRow.get_or_none(slug=slug)
+        return Relationship.from_row(row) if row else None
+
+    @strawberry.field(description="Issues, filtered and ordered, a page at a time.")
+    async def issues(
+        self,
+        filter: Annotated[
+            IssueFilter | None,
+            strawberry.argument(description="Which issues to return."),
+        ] = None,
+        order_by: Annotated[
+            IssueOrder | None,
+            strawberry.argument(description="The order (default: slug ascending)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Issue]:
+        return await list_issues(filter, order_by, first, after, last, before)
+
+    @strawberry.field(
+        description="The status updates of all issues, newest `occurredOn` first by "
+        "default (ties: newest recorded first)."
+    )
+    async def status_updates(
+        self,
+        filter: Annotated[
+            StatusUpdateFilter | None,
+            strawberry.argument(description="Which updates to return."),
+        ] = None,
+        order: Annotated[
+            SortDirection,
+            strawberry.argument(
+                description="DESC: newest first (default); ASC: oldest."
+            ),
+        ] = SortDirection.DESC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[StatusUpdate]:
+        return await list_updates(filter, order, first, after, last, before)
+
+    @strawberry.field(description="Meetings, newest first by default.")
+    async def meetings(
+        self,
+        filter: Annotated[
+            MeetingFilter | None,
+            strawberry.argument(description="Which meetings to return."),
+        ] = None,
+        order: Annotated[
+            SortDirection,
+            strawberry.argument(
+                description="DESC: newest first (default); ASC: oldest."
+            ),
+        ] = SortDirection.DESC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Meeting]:
+        return await list_meetings(filter, order, first, after, last, before)
+
+    @strawberry.field(
+        description="How many unarchived issues stand at each status, every status "
+        "listed (zero included), today or on `asOf`."
+    )
+    async def status_counts(
+        self,
+        relationship: Annotated[
+            str | None,
+            strawberry.argument(description="Count only this relationship (its slug)."),
+        ] = None,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Count the statuses in effect on this day; issues with no "
+                "update by then are not counted."
+            ),
+        ] = None,
+    ) -> list[StatusCount]:
+        counts = await status_counts(relationship, as_of)
+        return [StatusCount(status=s, count=n) for s, n in counts.items()]
+
+
+schema = strawberry.Schema(
+    query=Query,
+    types=[Issue, StatusUpdate, Meeting, Relationship],
+    extensions=[MaskUnexpectedErrors, ParserCache, ValidationCache],
+)
+
+
+def schema_sdl() -> str:
+    """The schema in SDL, as committed in schema.graphql."""
+    return schema.as_str() + "\n"

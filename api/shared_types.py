@@ -1,0 +1,47 @@
+"""Small value types shared by several nodes."""
+
+import datetime as dt
+
+import strawberry
+
+from models.enums import DatePrecision
+from models.partial_date import PartialDate as DomainPartialDate
+
+
+@strawberry.type(
+    description="A date known to the day, the month or the year. It takes effect, "
+    "and sorts, at its first day."
+)
+class PartialDate:
+    date: dt.date = strawberry.field(
+        description="The first day the date covers ('2024-11' gives 2024-11-01)."
+    )
+    precision: DatePrecision = strawberry.field(description="How much of it is known.")
+    text: str = strawberry.field(
+        description="The date exactly as precise as it is known: "
+        "'2025-10-26', '2024-11' or '2021'."
+    )
+
+    @classmethod
+    def of(cls, first_day: dt.date, precision: DatePrecision) -> "PartialDate":
+        """Expose a stored partial date."""
+        text = DomainPartialDate(first_day, precision).text
+        return cls(date=first_day, precision=precision, text=text)
+
+
+@strawberry.type(description="Where a fact was reported.")
+class Source:
+    url: str = strawberry.field(
+        description="The address of the report (http or https)."
+    )
+    title: str | None = strawberry.field(description="The report's title, if known.")
+    publisher: str | None = strawberry.field(description="Who published it, if known.")
+
+    @classmethod
+    def of(
+        cls, url: str | None, title: str | None, publisher: str | None
+    ) -> "Source | None":
+        """A source, or None when nothing was cited."""
+        if not url:
+            return None
+        return cls(url=url, title=title, publisher=publisher)

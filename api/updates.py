@@ -1,0 +1,138 @@
+"""The StatusUpdate node, its filter and the cross-issue update feed."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api.context import Context
+from api.enums import IssueStatus, SortDirection
+from api.relay import (
+    Connection,
+    Node,
+    connection_of,
+    global_id,
+    page_request,
+    parse_id_of,
+)
+from api.shared_types import PartialDate, Source
+from models.pagination import fetch_page
+from models.reads import UpdateCriteria, history_ordering, updates_matching
+from models.status_update import StatusUpdate as UpdateRow
+
+if TYPE_CHECKING:
+    from api.issues.types import Issue
+
+IssueType = Annotated["Issue", strawberry.lazy("api.issues.types")]
+
+
+@strawberry.type(
+    description="One dated, sourced report of an issue's status. History is "
+    "append-only: an update can be retracted, never deleted."
+)
+class StatusUpdate(Node):
+    row: strawberry.Private[UpdateRow]
+    status: IssueStatus = strawberry.field(description="The status reported.")
+    occurred_on: PartialDate = strawberry.field(
+        description="When it happened, as precisely as known."
+    )
+    note: str = strawberry.field(description="What happened.")
+    source: Source | None = strawberry.field(description="Where it was reported.")
+    verified: bool = strawberry.field(
+        description="Whether the report has been checked against its source."
+    )
+    recorded_at: datetime = strawberry.field(description="When it was recorded here.")
+    recorded_by: str = strawberry.field(description="Who recorded it.")
+    retracted_at: datetime | None = strawberry.field(
+        description="When it was retracted, or null while it counts."
+    )
+    retraction_reason: str | None = strawberry.field(
+        description="Why it was retracted, or null."
+    )
+
+    @classmethod
+    def from_row(cls, row: UpdateRow) -> "StatusUpdate":
+        """Expose one stored update."""
+        return cls(
+            id=global_id("StatusUpdate", row.pk),
+            row=row,
+            status=row.status,
+            occurred_on=PartialDate.of(row.occurred_on, row.occurred_precision),
+            note=row.note,
+            source=Source.of(row.source_url, row.source_title, row.source_publisher),
+            verified=row.verified,
+            recorded_at=row.recorded_at,
+            recorded_by=row.recorded_by,
+            retracted_at=row.retracted_at,
+            retraction_reason=row.retraction_reason,
+        )
+
+    @strawberry.field(description="The issue this update reports on.")
+    async def issue(self, info: strawberry.Info[Context]) -> IssueType:
+        from api.issues.types import Issue
+
+        row = await info.context.loaders.issues.load(self.row.issue_id)
+        assert row is not None  # a foreign key guarantees it
+        return Issue.from_row(row)
+
+    @strawberry.field(
+        description="The status in effect just before this update in history order "
+        "(null for the first)."
+    )
+    async def previous_status(
+        self, info: strawberry.Info[Context]
+    ) -> IssueStatus | None:
+        return await info.context.loaders.previous_statuses.load(self.row.pk)
+
+
+@strawberry.input(description="Which updates the feed returns; every field narrows it.")
+class StatusUpdateFilter:
+    relationship: str | None = strawberry.field(
+        default=None, description="Only updates of this relationship's issues (slug)."
+    )
+    issue: strawberry.ID | None = strawberry.field(
+        default=None, description="Only updates of this issue (its id)."
+    )
+    status: list[IssueStatus] | None = strawberry.field(
+        default=None, description="Only updates reporting one of these statuses."
+    )
+    occurred_from: date | None = strawberry.field(
+        default=None, description="Only updates that took effect on or after this day."
+    )
+    occurred_to: date | None = strawberry.field(
+        default=None, description="Only updates that took effect on or before this day."
+    )
+    verified: bool | None = strawberry.field(
+        default=None, description="Only verified (true) or unverified (false) updates."
+    )
+    include_retracted: bool = strawberry.field(
+        default=False, description="Also return retracted updates."
+    )
+
+
+async def list_updates(
+    filter: StatusUpdateFilter | None,
+    order: SortDirection,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[StatusUpdate]:
+    """A keyset page of the update feed."""
+    request = page_request(first, after, last, before)
+    given = filter or StatusUpdateFilter()
+    criteria = UpdateCriteria(
+        relationship=given.relationship,
+        issue_id=parse_id_of("Issue", given.issue, "filter.issue")
+        if given.issue
+        else None,
+        statuses=tuple(given.status or ()),
+        occurred_from=given.occurred_from,
+        occurred_to=given.occurred_to,
+        verified=given.verified,
+        include_retracted=given.include_retracted,
+    )
+    queryset = updates_matching(criteria)
+    ordering = history_ordering(descending=order is SortDirection.DESC)
+    page = await fetch_page(queryset, ordering, request)
+    return connection_of(page, StatusUpdate.from_row, queryset.count)

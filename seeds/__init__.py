@@ -1,0 +1,1 @@
+"""Seed data for the tracker and the loader that puts it into a database."""
