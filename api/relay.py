@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Generic, TypeVar
 
 import strawberry
+from tortoise.models import Model
 
 from api.errors import BadUserInputError
 from models.pagination import Page, PageRequest, PaginationError
@@ -107,7 +108,7 @@ class Connection(Generic[NodeT]):
         return await self.counter()
 
 
-RowT = TypeVar("RowT")
+RowT = TypeVar("RowT", bound=Model)
 
 
 def connection_of(
@@ -130,8 +131,8 @@ def connection_of(
 First = Annotated[
     int | None,
     strawberry.argument(
-        description="Return the first n items (0 to 100; 20 when neither first nor last "
-        "is given)."
+        description="Return the first n items (0 to 100; 20 when neither first "
+        "nor last is given)."
     ),
 ]
 After = Annotated[

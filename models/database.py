@@ -39,7 +39,10 @@ def placeholders(count: int, start: int = 1) -> list[str]:
 
 async def fetch_all(sql: str, values: Sequence[Any] = ()) -> list[dict[str, Any]]:
     """Run one read-only statement and return its rows as dictionaries."""
-    return await connections.get("default").execute_query_dict(sql, list(values))
+    rows: list[dict[str, Any]] = await connections.get("default").execute_query_dict(
+        sql, list(values)
+    )
+    return rows
 
 
 async def ping() -> None:

@@ -25,7 +25,7 @@ class Meeting(Model):
     held_precision = fields.CharEnumField(DatePrecision, max_length=8)
     title = fields.CharField(max_length=300)
     location = fields.CharField(max_length=200, null=True)
-    participants: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
+    participants: list[str] = fields.JSONField(default=list)
     summary = fields.TextField(default="")
     source_url = fields.CharField(max_length=2048, null=True)
     source_title = fields.CharField(max_length=500, null=True)

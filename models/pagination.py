@@ -116,11 +116,11 @@ def after_keyset(ordering: Ordering, keyset: Keyset, *, inclusive: bool = False)
     id_test = "gte" if inclusive else "gt"
     if ordering.descending:
         id_test = "lte" if inclusive else "lt"
+    id_beyond: dict[str, Any] = {f"id__{id_test}": row_id}
     if ordering.column == "id":
-        return Q(**{f"id__{id_test}": row_id})
-    return Q(**{f"{ordering.column}__{beyond}": value}) | Q(
-        **{ordering.column: value, f"id__{id_test}": row_id}
-    )
+        return Q(**id_beyond)
+    same_value: dict[str, Any] = {ordering.column: value, **id_beyond}
+    return Q(**{f"{ordering.column}__{beyond}": value}) | Q(**same_value)
 
 
 def before_keyset(ordering: Ordering, keyset: Keyset) -> Q:

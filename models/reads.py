@@ -16,7 +16,6 @@ from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
 from models.pagination import Ordering
 from models.per_parent import ChildSource
-from models.relationship import Relationship
 from models.status_update import StatusUpdate
 from models.timeline import statuses_on
 
@@ -120,16 +119,10 @@ async def status_counts(
             if row["status"] is not None:
                 counts[IssueStatus(row["status"])] += row["n"]
         return counts
-    issue_ids = await scope.values_list("id", flat=True)
-    for status in (await statuses_on(as_of, issue_ids=list(issue_ids))).values():
+    issue_ids = [row["id"] for row in await scope.values("id")]
+    for status in (await statuses_on(as_of, issue_ids=issue_ids)).values():
         counts[status] += 1
     return counts
-
-
-async def relationship_id(slug: str) -> int | None:
-    """The id of a relationship by slug, or None."""
-    found = await Relationship.filter(slug=slug).values_list("id", flat=True)
-    return found[0] if found else None
 
 
 @dataclass(frozen=True)

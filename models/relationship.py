@@ -10,7 +10,7 @@ class Relationship(Model):
     id = fields.IntField(primary_key=True)
     slug = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=200)
-    countries: list[str] = fields.JSONField()  # type: ignore[assignment]
+    countries: list[str] = fields.JSONField()
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -90,7 +90,7 @@ async def _load_issue(
     )
     updates = [_build_update(issue, entry) for entry in history]
     await StatusUpdate.bulk_create(updates)
-    issue.status = derive_status(updates)
+    issue.status = derive_status(updates)  # type: ignore[assignment]
     await issue.save(update_fields=["status"])
     report.issues += 1
     report.updates += len(updates)

@@ -53,7 +53,7 @@ async def list_issues(
     request = page_request(first, after, last, before)
     order = order_by or IssueOrder(field=IssueOrderField.SLUG)
     ordering = issue_ordering(
-        order.field.value, descending=order.direction is SortDirection.DESC
+        order.field.name, descending=order.direction is SortDirection.DESC
     )
     queryset = await issues_matching(issue_criteria(filter, relationship))
     page = await fetch_page(queryset, ordering, request)
