@@ -31,7 +31,11 @@ _EXPOSE: dict[str, Callable[[Any], Node]] = {
 
 async def resolve_node(context: Context, value: str) -> Node | None:
     """The object a global id names, or None when there is no such object."""
-    type_name, pk = parse_global_id(value)
+    return await fetch_node(context, *parse_global_id(value))
+
+
+async def fetch_node(context: Context, type_name: str, pk: int) -> Node | None:
+    """The object of a type with a primary key, or None."""
     fetch = _fetchers(context).get(type_name)
     if fetch is None:
         return None

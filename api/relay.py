@@ -9,7 +9,7 @@ import strawberry
 from tortoise.models import Model
 
 from api.errors import BadUserInputError
-from models.pagination import Page, PageRequest, PaginationError
+from models.pagination import MAX_ROW_ID, Page, PageRequest, PaginationError
 
 NodeT = TypeVar("NodeT")
 
@@ -35,7 +35,7 @@ def parse_global_id(value: str) -> tuple[str, int]:
         number = int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise BadUserInputError(f"'{value[:64]}' is not a valid id.") from None
-    if number < 1 or not type_name.isidentifier():
+    if not 1 <= number <= MAX_ROW_ID or not type_name.isidentifier():
         raise BadUserInputError(f"'{value[:64]}' is not a valid id.")
     return type_name, number
 
@@ -45,10 +45,15 @@ def parse_id_of(type_name: str, value: str, argument: str) -> int:
     found_type, pk = parse_global_id(value)
     if found_type != type_name:
         raise BadUserInputError(
-            f"`{argument}` must be the id of a {type_name}; '{value[:64]}' is not.",
+            f"`{argument}` must be the id of {_article(type_name)} {type_name}; "
+            f"'{value[:64]}' is not.",
             argument=argument,
         )
     return pk
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "AEIOU" else "a"
 
 
 def page_request(

@@ -13,9 +13,9 @@ from api.errors import MaskUnexpectedErrors
 from api.issues.queries import list_issues
 from api.issues.types import Issue, IssueFilter, IssueOrder
 from api.meetings import Meeting, MeetingFilter, list_meetings
-from api.nodes import resolve_node
+from api.nodes import fetch_node, resolve_node
 from api.relationships import Relationship
-from api.relay import After, Before, Connection, First, Last, Node
+from api.relay import After, Before, Connection, First, Last, Node, parse_global_id
 from api.updates import StatusUpdate, StatusUpdateFilter, list_updates
 from models.reads import status_counts
 from models.relationship import Relationship as RelationshipRow
@@ -56,7 +56,8 @@ class Query:
             raise BadUserInputError(
                 f"`ids` is limited to {MAX_NODES} ids; {len(ids)} given."
             )
-        return list(await asyncio.gather(*(resolve_node(info.context, i) for i in ids)))
+        keys = [parse_global_id(value) for value in ids]  # refuse before any lookup
+        return list(await asyncio.gather(*(fetch_node(info.context, *k) for k in keys)))
 
     @strawberry.field(description="Every tracked relationship, by slug.")
     async def relationships(self) -> list[Relationship]:

@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_ROW_ID = 2**31 - 1  # ids are 32-bit integers on every backend
 
 ModelT = TypeVar("ModelT", bound=Model)
 Keyset = tuple[Any, int]
@@ -33,6 +34,7 @@ class Ordering:
     name: str
     column: str
     descending: bool = False
+    kind: type = int
 
     def encode(self, row: Any) -> str:
         """The cursor pointing at one row in this ordering."""
@@ -56,7 +58,22 @@ class Ordering:
             raise PaginationError(
                 f"'{cursor[:64]}' is not a cursor of this list in its current order."
             )
+        if not self._fits(keyset):
+            raise PaginationError(f"'{cursor[:64]}' is not a valid cursor.")
         return keyset
+
+    def _fits(self, keyset: Keyset) -> bool:
+        """Whether a decoded keyset could have come from this ordering's rows."""
+        value, row_id = keyset
+        if not 1 <= row_id <= MAX_ROW_ID or not isinstance(value, self.kind):
+            return False
+        if self.kind is date and isinstance(value, datetime):
+            return False
+        return not isinstance(value, datetime) or value.tzinfo is not None
+
+    def reversed(self) -> "Ordering":
+        """The same ordering the other way round."""
+        return Ordering(self.name, self.column, not self.descending, self.kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +142,7 @@ def after_keyset(ordering: Ordering, keyset: Keyset, *, inclusive: bool = False)
 
 def before_keyset(ordering: Ordering, keyset: Keyset) -> Q:
     """Rows strictly before a keyset in an ordering."""
-    reverse = Ordering(ordering.name, ordering.column, not ordering.descending)
-    return after_keyset(reverse, keyset)
+    return after_keyset(ordering.reversed(), keyset)
 
 
 def order_terms(ordering: Ordering, *, reverse: bool = False) -> list[str]:
@@ -171,8 +187,9 @@ async def _has_rows_outside(
         return await queryset.filter(
             after_keyset(ordering, keyset, inclusive=True)
         ).exists()
-    reverse = Ordering(ordering.name, ordering.column, not ordering.descending)
-    return await queryset.filter(after_keyset(reverse, keyset, inclusive=True)).exists()
+    return await queryset.filter(
+        after_keyset(ordering.reversed(), keyset, inclusive=True)
+    ).exists()
 
 
 def _dump_value(value: Any) -> Any:

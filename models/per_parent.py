@@ -102,10 +102,8 @@ def _keyset_sql(
             statement, source.alias, ordering, ordering.decode(request.after)
         )
     if request.before is not None:
-        reverse = Ordering(ordering.name, ordering.column, not ordering.descending)
-        sql += _beyond(
-            statement, source.alias, reverse, ordering.decode(request.before)
-        )
+        keyset = ordering.decode(request.before)
+        sql += _beyond(statement, source.alias, ordering.reversed(), keyset)
     return sql
 
 
@@ -139,11 +137,7 @@ async def _parents_with_rows_outside(
     cursor = request.before if request.backwards else request.after
     if cursor is None:
         return set()
-    facing = (
-        ordering
-        if request.backwards
-        else Ordering(ordering.name, ordering.column, not ordering.descending)
-    )
+    facing = ordering if request.backwards else ordering.reversed()
     statement = Statement()
     beyond = _beyond(
         statement, source.alias, facing, ordering.decode(cursor), inclusive=True

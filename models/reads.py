@@ -19,11 +19,11 @@ from models.per_parent import ChildSource
 from models.status_update import StatusUpdate
 from models.timeline import statuses_on
 
-ISSUE_ORDERINGS = {
-    "SLUG": "slug",
-    "TITLE": "title",
-    "CREATED_AT": "created_at",
-    "UPDATED_AT": "updated_at",
+ISSUE_ORDERINGS: dict[str, tuple[str, type]] = {
+    "SLUG": ("slug", str),
+    "TITLE": ("title", str),
+    "CREATED_AT": ("created_at", datetime),
+    "UPDATED_AT": ("updated_at", datetime),
 }
 
 UPDATES_OF_ISSUE = ChildSource(
@@ -49,17 +49,18 @@ MEETINGS_OF_ISSUE = ChildSource(
 
 def history_ordering(*, descending: bool) -> Ordering:
     """Updates in history order: occurred_on, then recorded order."""
-    return Ordering("occurred", "occurred_on", descending)
+    return Ordering("occurred", "occurred_on", descending, date)
 
 
 def meeting_ordering(*, descending: bool) -> Ordering:
     """Meetings by the day they were held."""
-    return Ordering("held", "held_on", descending)
+    return Ordering("held", "held_on", descending, date)
 
 
 def issue_ordering(name: str, *, descending: bool) -> Ordering:
     """Issues by one of ISSUE_ORDERINGS."""
-    return Ordering(name.lower(), ISSUE_ORDERINGS[name], descending)
+    column, kind = ISSUE_ORDERINGS[name]
+    return Ordering(name.lower(), column, descending, kind)
 
 
 @dataclass(frozen=True)
