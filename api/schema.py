@@ -5,7 +5,9 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
 
 from api.context import Context
 from api.enums import IssueStatus, SortDirection
@@ -156,7 +158,20 @@ class Query:
         return [StatusCount(status=s, count=n) for s, n in counts.items()]
 
 
-schema = strawberry.Schema(
+class BilateralSchema(strawberry.Schema):
+    """Strawberry's schema, minus its logging of every error at ERROR level."""
+
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        # Client mistakes are answers, not incidents; MaskUnexpectedErrors logs the
+        # unexpected ones once, with the request id.
+        return None
+
+
+schema = BilateralSchema(
     query=Query,
     types=[Issue, StatusUpdate, Meeting, Relationship],
     extensions=[MaskUnexpectedErrors, ParserCache, ValidationCache],

@@ -67,3 +67,15 @@ async def test_a_foreign_request_id_header_is_replaced(
 
     assert response.headers["x-request-id"] != "bad id; drop"
     assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_client_errors_are_not_logged_as_errors(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        response = await client.post(
+            "/graphql", json={"query": "{ issues(first: 500) { totalCount } }"}
+        )
+
+    assert response.json()["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
