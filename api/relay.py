@@ -8,6 +8,7 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 from tortoise.models import Model
 
+from api.enums import SortDirection
 from api.errors import BadUserInputError
 from models.pagination import MAX_ROW_ID, Page, PageRequest, PaginationError
 
@@ -151,4 +152,13 @@ Last = Annotated[
 Before = Annotated[
     str | None,
     strawberry.argument(description="Return items before this cursor."),
+]
+
+NewestFirst = Annotated[
+    SortDirection,
+    strawberry.argument(description="DESC: newest first (default); ASC: oldest."),
+]
+OldestFirst = Annotated[
+    SortDirection,
+    strawberry.argument(description="ASC: oldest first (default); DESC: newest first."),
 ]

@@ -17,7 +17,16 @@ from api.issues.types import Issue, IssueFilter, IssueOrder
 from api.meetings import Meeting, MeetingFilter, list_meetings
 from api.nodes import fetch_node, resolve_node
 from api.relationships import Relationship
-from api.relay import After, Before, Connection, First, Last, Node, parse_global_id
+from api.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    NewestFirst,
+    Node,
+    parse_global_id,
+)
 from api.updates import StatusUpdate, StatusUpdateFilter, list_updates
 from models.reads import status_counts
 from models.relationship import Relationship as RelationshipRow
@@ -103,12 +112,7 @@ class Query:
             StatusUpdateFilter | None,
             strawberry.argument(description="Which updates to return."),
         ] = None,
-        order: Annotated[
-            SortDirection,
-            strawberry.argument(
-                description="DESC: newest first (default); ASC: oldest."
-            ),
-        ] = SortDirection.DESC,
+        order: NewestFirst = SortDirection.DESC,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -123,12 +127,7 @@ class Query:
             MeetingFilter | None,
             strawberry.argument(description="Which meetings to return."),
         ] = None,
-        order: Annotated[
-            SortDirection,
-            strawberry.argument(
-                description="DESC: newest first (default); ASC: oldest."
-            ),
-        ] = SortDirection.DESC,
+        order: NewestFirst = SortDirection.DESC,
         first: First = None,
         after: After = None,
         last: Last = None,

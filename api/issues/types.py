@@ -16,6 +16,7 @@ from api.relay import (
     First,
     Last,
     Node,
+    OldestFirst,
     connection_of,
     global_id,
     page_request,
@@ -124,12 +125,7 @@ class Issue(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order: Annotated[
-            SortDirection,
-            strawberry.argument(
-                description="ASC: oldest first (default); DESC: newest first."
-            ),
-        ] = SortDirection.ASC,
+        order: OldestFirst = SortDirection.ASC,
         include_retracted: Annotated[
             bool,
             strawberry.argument(description="Also list retracted updates."),
@@ -158,12 +154,7 @@ class Issue(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        order: Annotated[
-            SortDirection,
-            strawberry.argument(
-                description="ASC: oldest first (default); DESC: newest."
-            ),
-        ] = SortDirection.ASC,
+        order: OldestFirst = SortDirection.ASC,
     ) -> Connection[MeetingType]:
         from api.meetings import Meeting
 
