@@ -40,10 +40,5 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def is_postgres(url: str) -> bool:
-    """Whether a URL names a PostgreSQL database."""
-    return normalise_url(url).startswith(("postgres://", "asyncpg://", "psycopg://"))
-
-
 # Read by `tortoise makemigrations` through `[tool.tortoise]` in pyproject.toml.
 TORTOISE_ORM = tortoise_config()

@@ -8,7 +8,7 @@ from tortoise import connections
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as apply_migrations
 
-from models.config import is_postgres, tortoise_config
+from models.config import tortoise_config
 
 
 @asynccontextmanager
@@ -30,13 +30,6 @@ def dialect() -> str:
     return str(connections.get("default").capabilities.dialect)
 
 
-def placeholders(count: int, start: int = 1) -> list[str]:
-    """Positional parameter markers for the current dialect (`?` or `$n`)."""
-    if dialect() == "sqlite":
-        return ["?"] * count
-    return [f"${number}" for number in range(start, start + count)]
-
-
 async def fetch_all(sql: str, values: Sequence[Any] = ()) -> list[dict[str, Any]]:
     """Run one read-only statement and return its rows as dictionaries."""
     rows: list[dict[str, Any]] = await connections.get("default").execute_query_dict(
@@ -48,13 +41,3 @@ async def fetch_all(sql: str, values: Sequence[Any] = ()) -> list[dict[str, Any]
 async def ping() -> None:
     """Raise unless the database answers a trivial query."""
     await connections.get("default").execute_query("SELECT 1")
-
-
-__all__ = [
-    "fetch_all",
-    "is_postgres",
-    "migrate",
-    "open_database",
-    "ping",
-    "placeholders",
-]

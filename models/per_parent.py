@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic
 
-from tortoise.models import Model
-
 from models.pagination import Keyset, ModelT, Ordering, Page, PageRequest
 from models.sql import Statement
 
@@ -149,6 +147,3 @@ async def _parents_with_rows_outside(
         f"AND {source.parent_column} IN ({parents_sql})"
     )
     return {row["parent_id"] for row in await statement.fetch(sql)}
-
-
-__all__ = ["ChildSource", "Model", "hydrate", "pages_per_parent"]
