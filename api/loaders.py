@@ -71,11 +71,10 @@ async def _grouped(
     for key in keys:
         groups[args_of(key)].append(key)
     results: dict[Any, Any] = {}
-    for args, members in groups.items():
+    for members in groups.values():
         found = await load_group(members[0], sorted({parent_of(k) for k in members}))
         for key in members:
             results[key] = found[parent_of(key)]
-        del args
     return [results[key] for key in keys]
 
 

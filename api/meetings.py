@@ -56,11 +56,9 @@ class Meeting(Node):
 
     @strawberry.field(description="The relationship the meeting belongs to.")
     async def relationship(self, info: strawberry.Info[Context]) -> RelationshipType:
-        from api.relationships import Relationship
+        from api.relationships import load_relationship
 
-        row = await info.context.loaders.relationships.load(self.row.relationship_id)
-        assert row is not None  # a foreign key guarantees it
-        return Relationship.from_row(row)
+        return await load_relationship(info.context, self.row.relationship_id)
 
     @strawberry.field(description="The issues the meeting discussed, by slug.")
     async def issues(self, info: strawberry.Info[Context]) -> list[IssueType]:

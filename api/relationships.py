@@ -1,18 +1,13 @@
 """The Relationship node: two countries and the issues between them."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
+from api.context import Context
+from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
 from api.relay import After, Before, Connection, First, Last, Node, global_id
 from models.relationship import Relationship as RelationshipRow
-
-if TYPE_CHECKING:
-    from api.issues.types import Issue, IssueFilter, IssueOrder
-
-IssueType = Annotated["Issue", strawberry.lazy("api.issues.types")]
-IssueFilterInput = Annotated["IssueFilter", strawberry.lazy("api.issues.types")]
-IssueOrderInput = Annotated["IssueOrder", strawberry.lazy("api.issues.types")]
 
 
 @strawberry.type(description="A pair of countries and the issues tracked between them.")
@@ -41,7 +36,7 @@ class Relationship(Node):
     async def issue(
         self,
         slug: Annotated[str, strawberry.argument(description="The issue's slug.")],
-    ) -> IssueType | None:
+    ) -> Issue | None:
         from api.issues.queries import issue_by_slug
 
         return await issue_by_slug(self.pk, slug)
@@ -52,21 +47,22 @@ class Relationship(Node):
     )
     async def issues(
         self,
-        filter: Annotated[
-            IssueFilterInput | None,
-            strawberry.argument(description="Which issues to return."),
-        ] = None,
-        order_by: Annotated[
-            IssueOrderInput | None,
-            strawberry.argument(description="The order (default: slug ascending)."),
-        ] = None,
+        filter: IssueFilterArgument = None,
+        order_by: IssueOrderArgument = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
-    ) -> Connection[IssueType]:
+    ) -> Connection[Issue]:
         from api.issues.queries import list_issues
 
         return await list_issues(
             filter, order_by, first, after, last, before, relationship=self.slug
         )
+
+
+async def load_relationship(context: Context, pk: int) -> Relationship:
+    """The relationship a row points at, through the request's loader."""
+    row = await context.loaders.relationships.load(pk)
+    assert row is not None  # a foreign key guarantees it
+    return Relationship.from_row(row)

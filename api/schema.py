@@ -13,7 +13,7 @@ from api.context import Context
 from api.enums import IssueStatus, SortDirection
 from api.errors import MaskUnexpectedErrors
 from api.issues.queries import list_issues
-from api.issues.types import Issue, IssueFilter, IssueOrder
+from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
 from api.meetings import Meeting, MeetingFilter, list_meetings
 from api.nodes import fetch_node, resolve_node
 from api.relationships import Relationship
@@ -87,14 +87,8 @@ class Query:
     @strawberry.field(description="Issues, filtered and ordered, a page at a time.")
     async def issues(
         self,
-        filter: Annotated[
-            IssueFilter | None,
-            strawberry.argument(description="Which issues to return."),
-        ] = None,
-        order_by: Annotated[
-            IssueOrder | None,
-            strawberry.argument(description="The order (default: slug ascending)."),
-        ] = None,
+        filter: IssueFilterArgument = None,
+        order_by: IssueOrderArgument = None,
         first: First = None,
         after: After = None,
         last: Last = None,

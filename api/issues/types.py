@@ -88,11 +88,9 @@ class Issue(Node):
 
     @strawberry.field(description="The relationship the issue belongs to.")
     async def relationship(self, info: strawberry.Info[Context]) -> RelationshipType:
-        from api.relationships import Relationship
+        from api.relationships import load_relationship
 
-        row = await info.context.loaders.relationships.load(self.row.relationship_id)
-        assert row is not None  # a foreign key guarantees it
-        return Relationship.from_row(row)
+        return await load_relationship(info.context, self.row.relationship_id)
 
     @strawberry.field(
         description="The update that sets the current status, or null when none does."
@@ -134,6 +132,7 @@ class Issue(Node):
         from api.updates import StatusUpdate
 
         request = page_request(first, after, last, before)
+        info.context.loaders.issues.prime(self.row.pk, self.row)
         descending = order is SortDirection.DESC
         key = UpdatePageKey(self.row.pk, request, descending, include_retracted)
         page = await info.context.loaders.update_pages.load(key)
@@ -215,3 +214,12 @@ class IssueOrder:
     direction: SortDirection = strawberry.field(
         default=SortDirection.ASC, description="Ascending (default) or descending."
     )
+
+
+IssueFilterArgument = Annotated[
+    IssueFilter | None, strawberry.argument(description="Which issues to return.")
+]
+IssueOrderArgument = Annotated[
+    IssueOrder | None,
+    strawberry.argument(description="The order (default: slug ascending)."),
+]
