@@ -10,11 +10,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
 
+from api.auth import AuthenticationMiddleware
 from api.graphql_app import graphql_app
 from api.request_id import RequestIdMiddleware
 from api.settings import Settings
 from models.config import tortoise_config
 from models.database import ping
+from models.events import Publish, discard
 
 logger = logging.getLogger("bilateral.api")
 
@@ -36,9 +38,11 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
+def create_app(
+    settings: Settings, *, manage_database: bool = True, publish: Publish = discard
+) -> Starlette:
     """The app; with manage_database it opens and closes the database itself."""
-    endpoint = graphql_app(settings)
+    endpoint = graphql_app(settings, publish)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -57,5 +61,6 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         ],
         lifespan=lifespan,
     )
+    app.add_middleware(AuthenticationMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app

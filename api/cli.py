@@ -5,9 +5,12 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from api.settings import DEFAULT_HOST, DEFAULT_PORT, Settings
+from api.token_commands import token_command
 from models.database import migrate, open_database
+from models.enums import TokenRole
 from models.issue import Issue
 from seeds.loader import load_seeds
 
@@ -32,7 +35,23 @@ def _parser() -> argparse.ArgumentParser:
         "seed", help="load the seed data (a second load changes nothing)"
     )
     commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+    _add_token_commands(commands)
     return parser
+
+
+def _add_token_commands(commands: "argparse._SubParsersAction[Any]") -> None:
+    token = commands.add_parser("token", help="create, list and revoke API tokens")
+    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = actions.add_parser(
+        "create", help="create a token; the last line printed is its secret"
+    )
+    create.add_argument("--name", required=True, help="a unique name, never reused")
+    create.add_argument(
+        "--role", required=True, choices=[role.value.lower() for role in TokenRole]
+    )
+    actions.add_parser("list", help="list every token (never their secrets)")
+    revoke = actions.add_parser("revoke", help="revoke a token for good")
+    revoke.add_argument("name", help="the token's name")
 
 
 async def prepare_database(url: str) -> str:
@@ -82,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("migrations applied")
     elif args.command == "seed":
         print(asyncio.run(_seed(settings.database_url)))
+    elif args.command == "token":
+        return asyncio.run(token_command(args, settings.database_url))
     elif args.command == "schema":
         from api.schema import schema_sdl
 

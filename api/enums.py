@@ -4,7 +4,13 @@ from enum import Enum
 
 import strawberry
 
-from models.enums import DatePrecision, IssueCategory, IssueStatus, SortDirection
+from models.enums import (
+    DatePrecision,
+    IssueCategory,
+    IssueStatus,
+    SortDirection,
+    TokenRole,
+)
 
 
 def _expose(enum: type[Enum], description: str, values: dict[str, str]) -> type[Enum]:
@@ -57,4 +63,20 @@ _expose(
     {"ASC": "Oldest or smallest first.", "DESC": "Newest or largest first."},
 )
 
-__all__ = ["DatePrecision", "IssueCategory", "IssueStatus", "SortDirection"]
+_expose(
+    TokenRole,
+    "What an API token may do.",
+    {
+        "READER": "Read, also where reads are not public.",
+        "EDITOR": "Read and change the tracker through mutations.",
+        "ADMIN": "Everything an editor may do, and create and revoke tokens.",
+    },
+)
+
+__all__ = [
+    "DatePrecision",
+    "IssueCategory",
+    "IssueStatus",
+    "SortDirection",
+    "TokenRole",
+]

@@ -15,7 +15,9 @@ from api.errors import MaskUnexpectedErrors
 from api.issues.queries import list_issues
 from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
 from api.meetings import Meeting, MeetingFilter, list_meetings
+from api.mutation import Mutation
 from api.nodes import fetch_node, resolve_node
+from api.permissions import ADMIN, READ
 from api.relationships import Relationship
 from api.relay import (
     After,
@@ -27,7 +29,9 @@ from api.relay import (
     Node,
     parse_global_id,
 )
+from api.tokens import ApiToken, Viewer, tokens, viewer
 from api.updates import StatusUpdate, StatusUpdateFilter, list_updates
+from api.user_errors import EXCEPTION_HANDLERS
 from models.reads import status_counts
 from models.relationship import Relationship as RelationshipRow
 
@@ -42,7 +46,10 @@ class StatusCount:
 
 @strawberry.type(description="Everything that can be read from the tracker.")
 class Query:
-    @strawberry.field(description="Any object by its global id; null if none has it.")
+    @strawberry.field(
+        permission_classes=READ,
+        description="Any object by its global id; null if none has it.",
+    )
     async def node(
         self,
         info: strawberry.Info[Context],
@@ -51,8 +58,9 @@ class Query:
         return await resolve_node(info.context, id)
 
     @strawberry.field(
+        permission_classes=READ,
         description=f"Several objects by global id, in the order given (at most "
-        f"{MAX_NODES}); null where an id names nothing."
+        f"{MAX_NODES}); null where an id names nothing.",
     )
     async def nodes(
         self,
@@ -70,11 +78,16 @@ class Query:
         keys = [parse_global_id(value) for value in ids]  # refuse before any lookup
         return list(await asyncio.gather(*(fetch_node(info.context, *k) for k in keys)))
 
-    @strawberry.field(description="Every tracked relationship, by slug.")
+    @strawberry.field(
+        permission_classes=READ, description="Every tracked relationship, by slug."
+    )
     async def relationships(self) -> list[Relationship]:
         return [Relationship.from_row(row) for row in await RelationshipRow.all()]
 
-    @strawberry.field(description="One relationship by its slug, e.g. 'india-china'.")
+    @strawberry.field(
+        permission_classes=READ,
+        description="One relationship by its slug, e.g. 'india-china'.",
+    )
     async def relationship(
         self,
         slug: Annotated[
@@ -84,7 +97,10 @@ class Query:
         row = await RelationshipRow.get_or_none(slug=slug)
         return Relationship.from_row(row) if row else None
 
-    @strawberry.field(description="Issues, filtered and ordered, a page at a time.")
+    @strawberry.field(
+        permission_classes=READ,
+        description="Issues, filtered and ordered, a page at a time.",
+    )
     async def issues(
         self,
         filter: IssueFilterArgument = None,
@@ -97,8 +113,9 @@ class Query:
         return await list_issues(filter, order_by, first, after, last, before)
 
     @strawberry.field(
+        permission_classes=READ,
         description="The status updates of all issues, newest `occurredOn` first by "
-        "default (ties: newest recorded first)."
+        "default (ties: newest recorded first).",
     )
     async def status_updates(
         self,
@@ -114,7 +131,9 @@ class Query:
     ) -> Connection[StatusUpdate]:
         return await list_updates(filter, order, first, after, last, before)
 
-    @strawberry.field(description="Meetings, newest first by default.")
+    @strawberry.field(
+        permission_classes=READ, description="Meetings, newest first by default."
+    )
     async def meetings(
         self,
         filter: Annotated[
@@ -130,8 +149,9 @@ class Query:
         return await list_meetings(filter, order, first, after, last, before)
 
     @strawberry.field(
+        permission_classes=READ,
         description="How many unarchived issues stand at each status, every status "
-        "listed (zero included), today or on `asOf`."
+        "listed (zero included), today or on `asOf`.",
     )
     async def status_counts(
         self,
@@ -150,6 +170,16 @@ class Query:
         counts = await status_counts(relationship, as_of)
         return [StatusCount(status=s, count=n) for s, n in counts.items()]
 
+    viewer: Viewer = strawberry.field(
+        resolver=viewer,
+        description="Who the client is: the token's name and role, or anonymous.",
+    )
+    tokens: list[ApiToken] = strawberry.field(
+        resolver=tokens,
+        permission_classes=ADMIN,
+        description="Every API token ever issued, oldest first (admins only).",
+    )
+
 
 class BilateralSchema(strawberry.Schema):
     """Strawberry's schema, minus its logging of every error at ERROR level."""
@@ -166,6 +196,8 @@ class BilateralSchema(strawberry.Schema):
 
 schema = BilateralSchema(
     query=Query,
+    mutation=Mutation,
+    exception_handlers=EXCEPTION_HANDLERS,
     types=[Issue, StatusUpdate, Meeting, Relationship],
     extensions=[MaskUnexpectedErrors, ParserCache, ValidationCache],
 )

@@ -17,15 +17,17 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     log_level: str = "INFO"
     graphiql: bool = True
+    public_read: bool = True
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        """Read `DATABASE_URL`, `BILATERAL_LOG_LEVEL` and `BILATERAL_GRAPHIQL`."""
+        """Read `DATABASE_URL` and the `BILATERAL_*` variables."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             log_level=env.get("BILATERAL_LOG_LEVEL", "INFO").upper(),
             graphiql=_flag(env.get("BILATERAL_GRAPHIQL"), default=True),
+            public_read=_flag(env.get("BILATERAL_PUBLIC_READ"), default=True),
         )
 
 

@@ -6,6 +6,7 @@ import strawberry
 
 from models.enums import DatePrecision
 from models.partial_date import PartialDate as DomainPartialDate
+from models.validation import Source as DomainSource
 
 
 @strawberry.type(
@@ -45,3 +46,23 @@ class Source:
         if not url:
             return None
         return cls(url=url, title=title, publisher=publisher)
+
+
+@strawberry.input(description="Where a fact was reported.")
+class SourceInput:
+    url: str = strawberry.field(
+        description="An absolute http or https address, at most 2,048 characters."
+    )
+    title: str | None = strawberry.field(
+        default=None, description="The report's title (at most 500 characters)."
+    )
+    publisher: str | None = strawberry.field(
+        default=None, description="Who published it (at most 300 characters)."
+    )
+
+    @staticmethod
+    def to_domain(given: "SourceInput | None") -> DomainSource | None:
+        """The domain's source value, or None when none was given."""
+        if given is None:
+            return None
+        return DomainSource(url=given.url, title=given.title, publisher=given.publisher)

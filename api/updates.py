@@ -42,12 +42,17 @@ class StatusUpdate(Node):
         description="Whether the report has been checked against its source."
     )
     recorded_at: datetime = strawberry.field(description="When it was recorded here.")
-    recorded_by: str = strawberry.field(description="Who recorded it.")
+    recorded_by: str = strawberry.field(
+        description="Who recorded it: the name of the token used, or 'seed'."
+    )
     retracted_at: datetime | None = strawberry.field(
         description="When it was retracted, or null while it counts."
     )
     retraction_reason: str | None = strawberry.field(
         description="Why it was retracted, or null."
+    )
+    retracted_by: str | None = strawberry.field(
+        description="Who retracted it (a token name), or null."
     )
 
     @classmethod
@@ -65,6 +70,7 @@ class StatusUpdate(Node):
             recorded_by=row.recorded_by,
             retracted_at=row.retracted_at,
             retraction_reason=row.retraction_reason,
+            retracted_by=row.retracted_by,
         )
 
     @strawberry.field(description="The issue this update reports on.")

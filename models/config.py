@@ -9,6 +9,8 @@ MODEL_MODULES = [
     "models.issue",
     "models.status_update",
     "models.meeting",
+    "models.api_token",
+    "models.idempotency",
 ]
 
 

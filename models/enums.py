@@ -42,3 +42,23 @@ class SortDirection(StrEnum):
 
     ASC = "ASC"
     DESC = "DESC"
+
+
+class TokenRole(StrEnum):
+    """What an API token may do: read, also write, or also manage tokens."""
+
+    READER = "READER"
+    EDITOR = "EDITOR"
+    ADMIN = "ADMIN"
+
+
+class EventKind(StrEnum):
+    """What a published event reports."""
+
+    ISSUE_CREATED = "ISSUE_CREATED"
+    ISSUE_EDITED = "ISSUE_EDITED"
+    ISSUE_ARCHIVED = "ISSUE_ARCHIVED"
+    ISSUE_UNARCHIVED = "ISSUE_UNARCHIVED"
+    STATUS_UPDATED = "STATUS_UPDATED"
+    UPDATE_RETRACTED = "UPDATE_RETRACTED"
+    MEETING_RECORDED = "MEETING_RECORDED"

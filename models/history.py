@@ -23,3 +23,14 @@ def derive_status(
     if not live:
         return None
     return max(live)[2]
+
+
+async def current_status(issue_id: int) -> IssueStatus | None:
+    """The same rule as derive_status, read from the table in one statement."""
+    latest = (
+        await StatusUpdate.filter(issue_id=issue_id, retracted_at__isnull=True)
+        .order_by("-occurred_on", "-id")
+        .only("id", "status")
+        .first()
+    )
+    return latest.status if latest else None

@@ -37,6 +37,7 @@ class StatusUpdate(Model):
     recorded_by = fields.CharField(max_length=100)
     retracted_at = fields.DatetimeField(null=True)
     retraction_reason = fields.TextField(null=True)
+    retracted_by = fields.CharField(max_length=100, null=True)
 
     class Meta:
         table = "status_update"

@@ -8,8 +8,10 @@ from tortoise.indexes import Index
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.models import Model
 
+from models.api_token import ApiToken
 from models.config import tortoise_config
 from models.database import fetch_all, migrate, open_database
+from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
 from models.relationship import Relationship
@@ -17,13 +19,23 @@ from models.status_update import StatusUpdate
 from tests.databases import DatabaseFactory
 
 MIGRATIONS_DIRECTORY = Path(__file__).parent.parent / "models" / "migrations"
-TABLES = {"relationship", "issue", "status_update", "meeting", "meeting_issue"}
+TABLES = {
+    "relationship",
+    "issue",
+    "status_update",
+    "meeting",
+    "meeting_issue",
+    "api_token",
+    "idempotency_key",
+}
 MODELS: tuple[type[Model], ...] = (
     Relationship,
     Issue,
     StatusUpdate,
     Meeting,
     MeetingIssue,
+    ApiToken,
+    IdempotencyKey,
 )
 
 

@@ -1,0 +1,104 @@
+"""Who is asking: bearer tokens on `/graphql`, and what each role may do.
+
+A request without an Authorization header is anonymous. A header that is not a
+well-formed, known and active bearer token is refused with HTTP 401 before any
+GraphQL runs; the secret itself is never logged or echoed.
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+import strawberry
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from models.enums import TokenRole
+from models.tokens import find_token
+
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+CHALLENGE = 'Bearer realm="bilateral"'
+
+
+@strawberry.enum(description="Who the client is, as far as the API can tell.")
+class ViewerRole(Enum):
+    ANONYMOUS = strawberry.enum_value(
+        "ANONYMOUS", description="No token was sent: public reads only."
+    )
+    READER = strawberry.enum_value("READER", description="A reader token.")
+    EDITOR = strawberry.enum_value(
+        "EDITOR", description="An editor token: reads and mutations."
+    )
+    ADMIN = strawberry.enum_value(
+        "ADMIN", description="An admin token: also manages tokens."
+    )
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The token behind a request, or nobody."""
+
+    name: str | None
+    role: ViewerRole
+
+    @property
+    def can_write(self) -> bool:
+        """Editors and admins may call mutations."""
+        return self.role in (ViewerRole.EDITOR, ViewerRole.ADMIN)
+
+
+ANONYMOUS = Viewer(name=None, role=ViewerRole.ANONYMOUS)
+
+
+class AuthenticationMiddleware:
+    """Resolve `Authorization: Bearer <secret>` into a Viewer on `/graphql`."""
+
+    def __init__(self, app: ASGIApp, path: str = "/graphql") -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        header = HTTPConnection(scope).headers.get("authorization")
+        viewer = ANONYMOUS if header is None else await _viewer_of(header)
+        if viewer is None:
+            await _refuse(scope, receive, send)
+            return
+        scope.setdefault("state", {})["viewer"] = viewer
+        await self.app(scope, receive, send)
+
+
+async def _viewer_of(header: str) -> Viewer | None:
+    scheme, _, secret = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    token = await find_token(secret.strip())
+    if token is None:
+        return None
+    return Viewer(name=token.name, role=ViewerRole(TokenRole(token.role).value))
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 4401})
+        return
+    body = {
+        "errors": [
+            {
+                "message": "The bearer token is malformed, unknown or revoked.",
+                "extensions": {"code": UNAUTHENTICATED},
+            }
+        ]
+    }
+    headers = {"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'}
+    await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
+
+
+def viewer_of(connection: HTTPConnection) -> Viewer:
+    """The viewer the middleware found for this request."""
+    viewer = connection.scope.get("state", {}).get("viewer", ANONYMOUS)
+    assert isinstance(viewer, Viewer)
+    return viewer

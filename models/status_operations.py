@@ -1,0 +1,161 @@
+"""Posting status updates to an issue's history and retracting them.
+
+History is append-only: an update is never changed except to be retracted, and the
+issue's current status is re-derived from the history after every write, by the
+rule in models/history.py.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from models.enums import EventKind, IssueStatus
+from models.errors import ErrorCode, InvalidInputError, NotFoundError
+from models.events import Event, Publish, discard, publish_committed
+from models.history import current_status
+from models.idempotency import Idempotency
+from models.issue import Issue
+from models.status_update import StatusUpdate
+from models.validation import (
+    NOTE_MAX,
+    Source,
+    clean_past_date,
+    clean_source,
+    clean_text,
+    source_columns,
+)
+from models.writes import (
+    atomically,
+    bump,
+    check_active,
+    check_version,
+    lock_issue,
+    now,
+)
+
+
+@dataclass(frozen=True)
+class UpdateWritten:
+    """The issue and the update a write left; `replayed` when a key matched."""
+
+    issue: Issue
+    update: StatusUpdate
+    replayed: bool = False
+
+
+async def post_status_update(
+    issue_id: int,
+    *,
+    status: IssueStatus,
+    occurred_on: str,
+    note: str,
+    source: Source | None = None,
+    verified: bool | None = None,
+    expected_version: int | None = None,
+    idempotency_key: str | None = None,
+    actor: str,
+    publish: Publish = discard,
+) -> UpdateWritten:
+    """Append an update, re-derive the current status and bump the version.
+
+    A back-filled update (older than the latest) leaves the status unchanged.
+    `verified` defaults to whether a source is cited. Raises InvalidInputError
+    (occurred_on malformed or in the future, note, source, verified without a
+    source, archived issue, reused idempotency key), NotFoundError and
+    VersionConflictError. Publishes STATUS_UPDATED.
+    """
+    day = clean_past_date(occurred_on, "occurred_on")
+    row: dict[str, Any] = {
+        "status": IssueStatus(status),
+        "occurred_on": day.first_day,
+        "occurred_precision": day.precision,
+        "note": clean_text(note, "note", NOTE_MAX),
+        "verified": _verified(verified, source),
+        **source_columns(clean_source(source)),
+    }
+    given = {**row, "issue_id": issue_id, "expected_version": expected_version}
+    key = Idempotency.of(actor, idempotency_key, "post_status_update", given)
+
+    async def write() -> UpdateWritten:
+        issue = await lock_issue(issue_id)
+        if (stored := await key.recall()) is not None:
+            update = await StatusUpdate.get(id=stored["update"])
+            return UpdateWritten(issue, update, replayed=True)
+        check_version(issue, expected_version)
+        check_active(issue)
+        update = await StatusUpdate.create(issue_id=issue.id, recorded_by=actor, **row)
+        await bump(issue, status=await current_status(issue.id))
+        await key.remember({"issue": issue.id, "update": update.id})
+        return UpdateWritten(issue, update)
+
+    written = await atomically(write)
+    if not written.replayed:
+        await publish_committed(publish, _event(EventKind.STATUS_UPDATED, written))
+    return written
+
+
+async def retract_status_update(
+    update_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+    actor: str,
+    publish: Publish = discard,
+) -> UpdateWritten:
+    """Mark an update retracted (never deleted), re-derive the status, bump the version.
+
+    `expected_version` is the issue's. Raises InvalidInputError (reason, update
+    already retracted, archived issue), NotFoundError and VersionConflictError.
+    Publishes UPDATE_RETRACTED.
+    """
+    cleaned_reason = clean_text(reason, "reason", NOTE_MAX)
+
+    async def write() -> UpdateWritten:
+        update = await _update(update_id)
+        issue = await lock_issue(update.issue_id)
+        check_version(issue, expected_version)
+        check_active(issue)
+        await _mark_retracted(update, cleaned_reason, actor)
+        await bump(issue, status=await current_status(issue.id))
+        return UpdateWritten(issue, update)
+
+    written = await atomically(write)
+    await publish_committed(publish, _event(EventKind.UPDATE_RETRACTED, written))
+    return written
+
+
+async def _update(update_id: int) -> StatusUpdate:
+    update = await StatusUpdate.get_or_none(id=update_id)
+    if update is None:
+        raise NotFoundError("update_id", "StatusUpdate", update_id)
+    return update
+
+
+async def _mark_retracted(update: StatusUpdate, reason: str, actor: str) -> None:
+    retraction = {"retracted_at": now(), "retraction_reason": reason}
+    matched = await StatusUpdate.filter(id=update.id, retracted_at__isnull=True).update(
+        retracted_by=actor, **retraction
+    )
+    if matched == 0:
+        raise InvalidInputError(
+            "update_id",
+            "This update is already retracted.",
+            ErrorCode.ALREADY_RETRACTED,
+        )
+    update.update_from_dict({**retraction, "retracted_by": actor})
+
+
+def _verified(verified: bool | None, source: Source | None) -> bool:
+    if verified and source is None:
+        raise InvalidInputError(
+            "verified", "An update can only be verified against a source; cite one."
+        )
+    return source is not None if verified is None else verified
+
+
+def _event(kind: EventKind, written: UpdateWritten) -> Event:
+    return Event(
+        kind,
+        issue_id=written.issue.id,
+        update_id=written.update.id,
+        version=written.issue.version,
+    )

@@ -1,0 +1,105 @@
+"""Issuing, checking and revoking API tokens.
+
+A secret is shown once, when it is created; only its SHA-256 digest is stored.
+Secrets are long random strings, so a fast digest is enough: there is nothing
+to guess that a slow hash would protect.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from models.api_token import ApiToken
+from models.enums import TokenRole
+from models.errors import ErrorCode, InvalidInputError, NotFoundError
+from models.writes import atomically, now
+
+SECRET_PREFIX = "bil_"
+SECRET_PATTERN = re.compile(r"^bil_[A-Za-z0-9_-]{43}$")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
+RESERVED_NAMES = frozenset({"seed", "anonymous"})
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token and its secret, which is never available again."""
+
+    token: ApiToken
+    secret: str
+
+
+def digest(secret: str) -> str:
+    """The stored form of a secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def is_well_formed(secret: str) -> bool:
+    """Whether a string could be a secret we issued, before any lookup."""
+    return SECRET_PATTERN.match(secret) is not None
+
+
+async def create_token(name: str, role: TokenRole, *, actor: str) -> IssuedToken:
+    """Issue a token. Raises InvalidInputError for a bad, reserved or taken name."""
+    cleaned = _clean_name(name)
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+
+    async def write() -> ApiToken:
+        if await ApiToken.exists(name=cleaned):
+            raise InvalidInputError(
+                "name",
+                f"A token named '{cleaned}' already exists or existed; names are "
+                "never reused, so pick another.",
+                ErrorCode.ALREADY_EXISTS,
+            )
+        return await ApiToken.create(
+            name=cleaned,
+            role=TokenRole(role),
+            secret_hash=digest(secret),
+            created_by=actor,
+        )
+
+    return IssuedToken(await atomically(write), secret)
+
+
+async def find_token(secret: str) -> ApiToken | None:
+    """The active token with this secret, or None (compared in constant time)."""
+    if not is_well_formed(secret):
+        return None
+    wanted = digest(secret)
+    token = await ApiToken.get_or_none(secret_hash=wanted)
+    if token is None or not hmac.compare_digest(token.secret_hash, wanted):
+        return None
+    return token if token.is_active else None
+
+
+async def revoke_token(name: str) -> ApiToken:
+    """Revoke a token for good (again: no change). Raises NotFoundError."""
+    token = await ApiToken.get_or_none(name=name)
+    if token is None:
+        raise NotFoundError("name", "token", None, f"No token is named '{name}'.")
+    if token.revoked_at is None:
+        await ApiToken.filter(id=token.id, revoked_at__isnull=True).update(
+            revoked_at=now()
+        )
+        await token.refresh_from_db()
+    return token
+
+
+async def list_tokens() -> list[ApiToken]:
+    """Every token ever issued, oldest first."""
+    return await ApiToken.all().order_by("created_at", "id")
+
+
+def _clean_name(name: str) -> str:
+    cleaned = name.strip()
+    if not NAME_PATTERN.match(cleaned):
+        raise InvalidInputError(
+            "name",
+            "A token name is 1 to 100 letters, digits, '.', '_', '@' or '-', "
+            "starting with a letter or digit.",
+        )
+    if cleaned.lower() in RESERVED_NAMES:
+        raise InvalidInputError("name", f"'{cleaned}' is reserved; pick another name.")
+    return cleaned

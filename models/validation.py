@@ -1,0 +1,147 @@
+"""Checks on write inputs: each returns the cleaned value or raises InvalidInputError.
+
+They are pure (no database); rules that need stored rows live in the operations.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from models.errors import ErrorCode, InvalidInputError
+from models.partial_date import PartialDate, PartialDateFormatError
+
+SLUG_MAX = 100
+TITLE_MAX = 200
+SUMMARY_MAX = 10_000
+NOTE_MAX = 2_000
+URL_MAX = 2_048
+SOURCE_TITLE_MAX = 500
+PUBLISHER_MAX = 300
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The date is "in the future" only once it has begun nowhere on Earth (UTC+14).
+_EARLIEST_ZONE_AHEAD = timedelta(hours=14)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact was reported."""
+
+    url: str
+    title: str | None = None
+    publisher: str | None = None
+
+
+def clean_text(value: str, field: str, maximum: int, *, required: bool = True) -> str:
+    """Trimmed text of at most `maximum` characters; blank refused when required."""
+    text = value.strip()
+    if required and not text:
+        raise InvalidInputError(
+            field, f"The {label(field)} must not be blank.", ErrorCode.REQUIRED
+        )
+    if len(text) > maximum:
+        raise InvalidInputError(
+            field,
+            f"The {label(field)} is limited to {maximum:,} characters; "
+            f"{len(text):,} given.",
+            ErrorCode.TOO_LONG,
+        )
+    return text
+
+
+def label(field: str) -> str:
+    """How a message names a field: "source.url" gives "source url"."""
+    return re.sub(r"\[\d+\]", "", field).replace(".", " ").replace("_", " ")
+
+
+def clean_optional_text(value: str | None, field: str, maximum: int) -> str | None:
+    """Trimmed text, or None when absent or blank."""
+    if value is None:
+        return None
+    return clean_text(value, field, maximum, required=False) or None
+
+
+def clean_slug(value: str, field: str = "slug") -> str:
+    """Lowercase letters and digits in words joined by single hyphens."""
+    slug = clean_text(value, field, SLUG_MAX)
+    if not _SLUG.match(slug):
+        raise InvalidInputError(
+            field,
+            f"'{slug[:SLUG_MAX]}' is not a slug: use lowercase letters, digits and "
+            "single hyphens between words, e.g. 'direct-flights'.",
+        )
+    return slug
+
+
+def latest_today() -> date:
+    """The latest calendar date anywhere on Earth right now."""
+    return (datetime.now(UTC) + _EARLIEST_ZONE_AHEAD).date()
+
+
+def clean_past_date(text: str, field: str) -> PartialDate:
+    """A partial date ("2025-10-26", "2025-10", "2025") that has already begun."""
+    try:
+        day = PartialDate.parse(text.strip())
+    except PartialDateFormatError as error:
+        raise InvalidInputError(field, str(error)) from None
+    if day.first_day > latest_today():
+        raise InvalidInputError(
+            field, f"{day.text} is in the future.", ErrorCode.IN_FUTURE
+        )
+    return day
+
+
+def clean_source(source: Source | None, field: str = "source") -> Source | None:
+    """A source whose URL is an absolute http(s) address."""
+    if source is None:
+        return None
+    url = clean_text(source.url, f"{field}.url", URL_MAX)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        raise InvalidInputError(
+            f"{field}.url", "The source URL must be an absolute http or https address."
+        )
+    return Source(
+        url=url,
+        title=clean_optional_text(source.title, f"{field}.title", SOURCE_TITLE_MAX),
+        publisher=clean_optional_text(
+            source.publisher, f"{field}.publisher", PUBLISHER_MAX
+        ),
+    )
+
+
+def source_columns(source: Source | None) -> dict[str, str | None]:
+    """The source_url, source_title and source_publisher columns of a row."""
+    return {
+        "source_url": source.url if source else None,
+        "source_title": source.title if source else None,
+        "source_publisher": source.publisher if source else None,
+    }
+
+
+def clean_countries(codes: list[str], allowed: list[str], field: str) -> list[str]:
+    """Country codes of the relationship, upper-cased, each once."""
+    cleaned = sorted({code.strip().upper() for code in codes})
+    outsiders = [code for code in cleaned if code not in allowed]
+    if outsiders:
+        raise InvalidInputError(
+            field,
+            f"{', '.join(outsiders)} {'is' if len(outsiders) == 1 else 'are'} not "
+            f"a country of this relationship; use {' or '.join(allowed)}.",
+            ErrorCode.NOT_IN_RELATIONSHIP,
+        )
+    return cleaned
+
+
+def clean_list(values: list[str], field: str, maximum: int, item_max: int) -> list[str]:
+    """Trimmed non-blank strings, at most `maximum` of them."""
+    if len(values) > maximum:
+        raise InvalidInputError(
+            field,
+            f"At most {maximum} values are allowed; {len(values)} given.",
+            ErrorCode.TOO_MANY,
+        )
+    return [
+        clean_text(value, f"{field}[{index}]", item_max)
+        for index, value in enumerate(values)
+    ]

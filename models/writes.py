@@ -1,0 +1,85 @@
+"""The building blocks every write shares: retried transactions, locks, versions.
+
+Writers are serialised per issue: PostgreSQL locks the row (SELECT ... FOR UPDATE),
+SQLite lets one writer in at a time. The version is then bumped with a
+compare-and-set UPDATE, which matches no row when another writer got there first,
+so a stale read can never overwrite a newer state on either database.
+"""
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.errors import (
+    ErrorCode,
+    InvalidInputError,
+    NotFoundError,
+    VersionConflictError,
+)
+from models.issue import Issue
+
+ATTEMPTS = 3
+Result = TypeVar("Result")
+
+
+class StaleReadError(Exception):
+    """Another writer changed the issue between our read and our write."""
+
+
+async def atomically(work: Callable[[], Awaitable[Result]]) -> Result:
+    """Run `work` in a transaction, again from the start after a lost race.
+
+    A lost race is a unique constraint another writer satisfied first (a slug, an
+    idempotency key) or a compare-and-set that matched no row. The retry re-reads
+    everything, so it ends in a replay or a precise refusal, not a raw database error.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            async with in_transaction():
+                return await work()
+        except (IntegrityError, StaleReadError):
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def now() -> datetime:
+    """The server's time, which every write records."""
+    return datetime.now(UTC)
+
+
+async def lock_issue(issue_id: int, field: str = "issue_id") -> Issue:
+    """The issue, locked for this transaction, or NotFoundError."""
+    issue = await Issue.filter(id=issue_id).select_for_update().first()
+    if issue is None:
+        raise NotFoundError(field, "Issue", issue_id)
+    return issue
+
+
+def check_version(issue: Issue, expected_version: int | None) -> None:
+    """Refuse a write based on an older version of the issue."""
+    if expected_version is not None and expected_version != issue.version:
+        raise VersionConflictError(expected_version, issue.version)
+
+
+def check_active(issue: Issue, field: str = "issue_id") -> None:
+    """Refuse to change an archived issue; it must be unarchived first."""
+    if issue.archived_at is not None:
+        raise InvalidInputError(
+            field,
+            f"The issue '{issue.slug}' is archived; unarchive it before changing it.",
+            ErrorCode.ARCHIVED,
+        )
+
+
+async def bump(issue: Issue, **changes: Any) -> None:
+    """Apply changes and the next version, only if nobody else moved it meanwhile."""
+    changes = {**changes, "version": issue.version + 1, "updated_at": now()}
+    matched = await Issue.filter(id=issue.id, version=issue.version).update(**changes)
+    if matched == 0:
+        raise StaleReadError(issue.id)
+    for name, value in changes.items():
+        setattr(issue, name, value)
