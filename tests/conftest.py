@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -12,10 +13,32 @@ from tortoise.context import TortoiseContext
 from api.app import create_app
 from api.settings import Settings
 from models.database import migrate, open_database
+from models.enums import TokenRole
+from models.events import Event
+from models.tokens import create_token
 from seeds.loader import load_seeds
 from tests.databases import DatabaseFactory, postgres_server_url
 
 BACKENDS = ["sqlite", "postgres"]
+
+
+@dataclass
+class EventRecorder:
+    """A Publish that keeps every event, for asserting what was (not) published."""
+
+    events: list[Event] = field(default_factory=list)
+
+    async def __call__(self, event: Event) -> None:
+        self.events.append(event)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The secrets of one token per role (named reader, editor and admin)."""
+
+    reader: str
+    editor: str
+    admin: str
 
 
 def pytest_report_header() -> str:
@@ -99,14 +122,30 @@ def settings() -> Settings:
 
 
 @pytest.fixture
+def events() -> EventRecorder:
+    """A publisher that records what operations publish."""
+    return EventRecorder()
+
+
+@pytest.fixture
 async def client(
-    seeded_db: TortoiseContext, settings: Settings
+    seeded_db: TortoiseContext, settings: Settings, events: EventRecorder
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client driving the app in-process over the seeded database."""
-    app = create_app(settings, manage_database=False)
+    app = create_app(settings, manage_database=False, publish=events)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
+
+
+@pytest.fixture
+async def tokens(seeded_db: TortoiseContext) -> Tokens:
+    """A reader, an editor and an admin token in the seeded database."""
+    return Tokens(
+        reader=(await create_token("reader", TokenRole.READER, actor="test")).secret,
+        editor=(await create_token("editor", TokenRole.EDITOR, actor="test")).secret,
+        admin=(await create_token("admin", TokenRole.ADMIN, actor="test")).secret,
+    )
 
 
 class QueryCounter(logging.Handler):

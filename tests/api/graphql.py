@@ -23,11 +23,15 @@ STATUSES = [
 
 
 async def gql(
-    client: httpx.AsyncClient, query: str, variables: JSON | None = None
+    client: httpx.AsyncClient,
+    query: str,
+    variables: JSON | None = None,
+    token: str | None = None,
 ) -> JSON:
-    """POST one document to `/graphql` and return the JSON body."""
+    """POST one document to `/graphql` (with a bearer token) and return the body."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = await client.post(
-        "/graphql", json={"query": query, "variables": variables or {}}
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
     )
     assert response.status_code == 200, response.text
     body: JSON = response.json()
@@ -35,13 +39,26 @@ async def gql(
 
 
 async def gql_data(
-    client: httpx.AsyncClient, query: str, variables: JSON | None = None
+    client: httpx.AsyncClient,
+    query: str,
+    variables: JSON | None = None,
+    token: str | None = None,
 ) -> JSON:
     """POST one document that must succeed and return its `data`."""
-    body = await gql(client, query, variables)
+    body = await gql(client, query, variables, token)
     assert "errors" not in body, body["errors"]
     data: JSON = body["data"]
     return data
+
+
+async def mutate(
+    client: httpx.AsyncClient, token: str, document: str, input: JSON
+) -> JSON:
+    """Run a one-field mutation taking `$input` and return that field's payload."""
+    data = await gql_data(client, document, {"input": input}, token)
+    (payload,) = data.values()
+    result: JSON = payload
+    return result
 
 
 def only_error(body: JSON) -> JSON:
