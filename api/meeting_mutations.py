@@ -45,7 +45,8 @@ class MeetingRecordSuccess:
     meeting: Meeting = strawberry.field(description="The new meeting.")
     replayed: bool = strawberry.field(
         description="True when this repeats an earlier call with the same "
-        "idempotency key: nothing new was written."
+        "idempotency key: nothing new was written, and the objects of the first "
+        "call are returned as they stand now."
     )
 
 

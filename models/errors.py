@@ -4,6 +4,7 @@ An operation raises one of these before it writes anything, or inside its
 transaction so that everything it wrote is rolled back.
 """
 
+import re
 from enum import StrEnum
 
 
@@ -52,7 +53,7 @@ class NotFoundError(DomainError):
         self, field: str, kind: str, pk: int | None, message: str | None = None
     ) -> None:
         super().__init__(
-            message or f"No {kind.lower()} has this id.", ErrorCode.NOT_FOUND
+            message or f"No {_words(kind)} has this id.", ErrorCode.NOT_FOUND
         )
         self.field = field
         self.kind = kind
@@ -70,3 +71,8 @@ class VersionConflictError(DomainError):
         )
         self.expected = expected
         self.current = current
+
+
+def _words(kind: str) -> str:
+    """ "StatusUpdate" as "status update"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()

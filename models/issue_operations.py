@@ -78,8 +78,8 @@ async def create_issue(
         "summary": clean_text(summary or "", "summary", SUMMARY_MAX, required=False),
         "category": IssueCategory(category),
     }
-    codes = raised_by or []
-    given = {**fields, "relationship_id": relationship_id, "raised_by": sorted(codes)}
+    codes = sorted({code.strip().upper() for code in raised_by or []})
+    given = {**fields, "relationship_id": relationship_id, "raised_by": codes}
     key = Idempotency.of(actor, idempotency_key, "create_issue", given)
 
     async def write() -> IssueWritten:
@@ -121,13 +121,8 @@ async def edit_issue(
         issue = await lock_issue(issue_id)
         check_version(issue, expected_version)
         check_active(issue)
-        if "raised_by" in wanted:
-            relationship = await Relationship.get(id=issue.relationship_id)
-            codes = clean_countries(
-                wanted["raised_by"], relationship.countries, "raised_by"
-            )
-            wanted["raised_by"] = join_countries(codes)
-        different = {k: v for k, v in wanted.items() if getattr(issue, k) != v}
+        values = await _stored_values(issue, wanted)
+        different = {k: v for k, v in values.items() if getattr(issue, k) != v}
         if different:
             await bump(issue, **different)
         return IssueWritten(issue, changed=bool(different))
@@ -186,10 +181,19 @@ def _clean_changes(changes: IssueChanges) -> dict[str, Any]:
     if not wanted:
         raise InvalidInputError(
             "input",
-            "Give at least one of title, summary, category or raisedBy to change.",
+            "Give at least one field to change: title, summary, category or raised by.",
             ErrorCode.REQUIRED,
         )
     return wanted
+
+
+async def _stored_values(issue: Issue, wanted: dict[str, Any]) -> dict[str, Any]:
+    """The wanted changes as columns; raised_by is checked against the countries."""
+    if "raised_by" not in wanted:
+        return wanted
+    relationship = await Relationship.get(id=issue.relationship_id)
+    codes = clean_countries(wanted["raised_by"], relationship.countries, "raised_by")
+    return {**wanted, "raised_by": join_countries(codes)}
 
 
 async def _relationship(relationship_id: int) -> Relationship:

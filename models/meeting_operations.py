@@ -70,7 +70,8 @@ async def record_meeting(
         "summary": clean_text(summary or "", "summary", SUMMARY_MAX, required=False),
         **source_columns(clean_source(source)),
     }
-    linked = _unique_ids(issue_ids or [])
+    given_ids = issue_ids or []
+    linked = _unique_ids(given_ids)
     given = {**row, "relationship_id": relationship_id, "issue_ids": linked}
     key = Idempotency.of(actor, idempotency_key, "record_meeting", given)
 
@@ -79,7 +80,7 @@ async def record_meeting(
             return MeetingWritten(await Meeting.get(id=stored["meeting"]), True)
         if not await Relationship.exists(id=relationship_id):
             raise NotFoundError("relationship_id", "Relationship", relationship_id)
-        await _check_issues(relationship_id, linked)
+        await _check_issues(relationship_id, given_ids)
         meeting = await Meeting.create(
             relationship_id=relationship_id, recorded_by=actor, **row
         )
@@ -109,6 +110,7 @@ def _unique_ids(issue_ids: list[int]) -> list[int]:
 
 
 async def _check_issues(relationship_id: int, issue_ids: list[int]) -> None:
+    """Every id names an issue of the relationship; errors name the input position."""
     if not issue_ids:
         return
     found = dict(

@@ -10,7 +10,7 @@ from datetime import date
 
 from models.enums import DatePrecision
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 class PartialDateFormatError(ValueError):
@@ -27,7 +27,7 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> "PartialDate":
         """Read "2025-10-26", "2025-10" or "2025"; refuse anything else."""
-        match = _PATTERN.match(text)
+        match = _PATTERN.fullmatch(text)
         if match is None:
             raise PartialDateFormatError(
                 f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD."

@@ -111,9 +111,9 @@ async def retract_status_update(
 
     async def write() -> UpdateWritten:
         update = await _update(update_id)
-        issue = await lock_issue(update.issue_id)
+        issue = await lock_issue(update.issue_id, "update_id")
         check_version(issue, expected_version)
-        check_active(issue)
+        check_active(issue, "update_id")
         await _mark_retracted(update, cleaned_reason, actor)
         await bump(issue, status=await current_status(issue.id))
         return UpdateWritten(issue, update)

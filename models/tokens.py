@@ -17,8 +17,8 @@ from models.errors import ErrorCode, InvalidInputError, NotFoundError
 from models.writes import atomically, now
 
 SECRET_PREFIX = "bil_"
-SECRET_PATTERN = re.compile(r"^bil_[A-Za-z0-9_-]{43}$")
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
+SECRET_PATTERN = re.compile(r"bil_[A-Za-z0-9_-]{43}")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
 RESERVED_NAMES = frozenset({"seed", "anonymous"})
 
 
@@ -37,7 +37,7 @@ def digest(secret: str) -> str:
 
 def is_well_formed(secret: str) -> bool:
     """Whether a string could be a secret we issued, before any lookup."""
-    return SECRET_PATTERN.match(secret) is not None
+    return SECRET_PATTERN.fullmatch(secret) is not None
 
 
 async def create_token(name: str, role: TokenRole, *, actor: str) -> IssuedToken:
@@ -46,7 +46,7 @@ async def create_token(name: str, role: TokenRole, *, actor: str) -> IssuedToken
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
 
     async def write() -> ApiToken:
-        if await ApiToken.exists(name=cleaned):
+        if await ApiToken.exists(name__iexact=cleaned):
             raise InvalidInputError(
                 "name",
                 f"A token named '{cleaned}' already exists or existed; names are "
@@ -76,7 +76,7 @@ async def find_token(secret: str) -> ApiToken | None:
 
 async def revoke_token(name: str) -> ApiToken:
     """Revoke a token for good (again: no change). Raises NotFoundError."""
-    token = await ApiToken.get_or_none(name=name)
+    token = await ApiToken.get_or_none(name=name.strip())
     if token is None:
         raise NotFoundError("name", "token", None, f"No token is named '{name}'.")
     if token.revoked_at is None:
@@ -94,7 +94,7 @@ async def list_tokens() -> list[ApiToken]:
 
 def _clean_name(name: str) -> str:
     cleaned = name.strip()
-    if not NAME_PATTERN.match(cleaned):
+    if not NAME_PATTERN.fullmatch(cleaned):
         raise InvalidInputError(
             "name",
             "A token name is 1 to 100 letters, digits, '.', '_', '@' or '-', "

@@ -18,6 +18,8 @@ NOTE_MAX = 2_000
 URL_MAX = 2_048
 SOURCE_TITLE_MAX = 500
 PUBLISHER_MAX = 300
+# NUL and the other C0/C1 controls, except tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The date is "in the future" only once it has begun nowhere on Earth (UTC+14).
 _EARLIEST_ZONE_AHEAD = timedelta(hours=14)
@@ -46,12 +48,20 @@ def clean_text(value: str, field: str, maximum: int, *, required: bool = True) -
             f"{len(text):,} given.",
             ErrorCode.TOO_LONG,
         )
+    if _CONTROL.search(text):
+        raise InvalidInputError(
+            field, f"The {label(field)} must not contain control characters."
+        )
     return text
 
 
 def label(field: str) -> str:
-    """How a message names a field: "source.url" gives "source url"."""
-    return re.sub(r"\[\d+\]", "", field).replace(".", " ").replace("_", " ")
+    """How a message names a field: "source.url" is "source url", "tags[2]" "tag 3"."""
+    words = field.replace(".", " ").replace("_", " ")
+    indexed = re.fullmatch(r"(.*?)s?\[(\d+)\]", words)
+    if indexed:
+        words = f"{indexed.group(1)} {int(indexed.group(2)) + 1}"
+    return words
 
 
 def clean_optional_text(value: str | None, field: str, maximum: int) -> str | None:
@@ -80,6 +90,10 @@ def latest_today() -> date:
 
 def clean_past_date(text: str, field: str) -> PartialDate:
     """A partial date ("2025-10-26", "2025-10", "2025") that has already begun."""
+    if not text.strip():
+        raise InvalidInputError(
+            field, f"The {label(field)} must not be blank.", ErrorCode.REQUIRED
+        )
     try:
         day = PartialDate.parse(text.strip())
     except PartialDateFormatError as error:
@@ -96,8 +110,7 @@ def clean_source(source: Source | None, field: str = "source") -> Source | None:
     if source is None:
         return None
     url = clean_text(source.url, f"{field}.url", URL_MAX)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+    if not _is_web_address(url):
         raise InvalidInputError(
             f"{field}.url", "The source URL must be an absolute http or https address."
         )
@@ -108,6 +121,17 @@ def clean_source(source: Source | None, field: str = "source") -> Source | None:
             source.publisher, f"{field}.publisher", PUBLISHER_MAX
         ),
     )
+
+
+def _is_web_address(url: str) -> bool:
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return False
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def source_columns(source: Source | None) -> dict[str, str | None]:
@@ -126,8 +150,8 @@ def clean_countries(codes: list[str], allowed: list[str], field: str) -> list[st
     if outsiders:
         raise InvalidInputError(
             field,
-            f"{', '.join(outsiders)} {'is' if len(outsiders) == 1 else 'are'} not "
-            f"a country of this relationship; use {' or '.join(allowed)}.",
+            f"{_listed(outsiders)} {_is_not_a_country(len(outsiders))} of this "
+            f"relationship; use {_listed(allowed, 'or')}.",
             ErrorCode.NOT_IN_RELATIONSHIP,
         )
     return cleaned
@@ -145,3 +169,13 @@ def clean_list(values: list[str], field: str, maximum: int, item_max: int) -> li
         clean_text(value, f"{field}[{index}]", item_max)
         for index, value in enumerate(values)
     ]
+
+
+def _listed(words: list[str], conjunction: str = "and") -> str:
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def _is_not_a_country(count: int) -> str:
+    return "is not a country" if count == 1 else "are not countries"

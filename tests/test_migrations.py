@@ -3,8 +3,10 @@
 from pathlib import Path
 from typing import Any
 
+from tortoise import connections
 from tortoise.context import TortoiseContext
 from tortoise.indexes import Index
+from tortoise.migrations.api import migrate as apply_migrations
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.models import Model
 
@@ -18,6 +20,19 @@ from models.relationship import Relationship
 from models.status_update import StatusUpdate
 from tests.databases import DatabaseFactory
 
+FIRST = "models.0001_initial"
+HISTORY_AT_FIRST_MIGRATION = (
+    "INSERT INTO relationship (id, slug, name, countries, created_at) VALUES "
+    "(1, 'india-china', 'India-China', '[\"IN\",\"CN\"]', '2025-01-01 00:00:00+00')",
+    "INSERT INTO issue (id, relationship_id, slug, title, summary, category, "
+    "raised_by, status, version, created_at, updated_at) VALUES (1, 1, "
+    "'border-talks', 'Border talks', '', 'BORDER', 'IN', 'UNDER_DISCUSSION', 2, "
+    "'2025-01-01 00:00:00+00', '2025-01-01 00:00:00+00')",
+    "INSERT INTO status_update (id, issue_id, status, occurred_on, "
+    "occurred_precision, note, verified, recorded_at, recorded_by) VALUES (1, 1, "
+    "'UNDER_DISCUSSION', '2024-10-21', 'DAY', 'Talks began.', TRUE, "
+    "'2025-01-01 00:00:00+00', 'seed')",
+)
 MIGRATIONS_DIRECTORY = Path(__file__).parent.parent / "models" / "migrations"
 TABLES = {
     "relationship",
@@ -149,3 +164,23 @@ async def test_migrate_twice_changes_nothing(
         assert await applied_migrations() == applied_before
         assert await existing_tables(databases.backend) == tables_before
         assert await existing_indexes(databases.backend) == indexes_before
+
+
+async def test_upgrading_a_database_with_history_keeps_it(database_url: str) -> None:
+    # given a database at the first migration, holding an issue with one update
+    async with TortoiseContext():
+        await apply_migrations(config=tortoise_config(database_url), target=FIRST)
+    async with open_database(database_url):
+        for statement in HISTORY_AT_FIRST_MIGRATION:
+            await connections.get("default").execute_script(statement)
+
+    # when the later migrations are applied
+    await migrate(database_url)
+
+    # then the rows are intact and the new column reads as unset
+    async with open_database(database_url):
+        update = await StatusUpdate.get(id=1)
+        assert (update.note, update.retracted_by) == ("Talks began.", None)
+        assert await Issue.filter(slug="border-talks", version=2).exists()
+        assert await ApiToken.all().count() == 0
+        assert await IdempotencyKey.all().count() == 0

@@ -93,7 +93,8 @@ class IssueCreateSuccess:
     issue: Issue = strawberry.field(description="The new issue.")
     replayed: bool = strawberry.field(
         description="True when this repeats an earlier call with the same "
-        "idempotency key: nothing new was written."
+        "idempotency key: nothing new was written, and the objects of the first "
+        "call are returned as they stand now."
     )
 
 

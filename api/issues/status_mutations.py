@@ -62,7 +62,8 @@ class IssueUpdateStatusSuccess:
     update: StatusUpdate = strawberry.field(description="The new update.")
     replayed: bool = strawberry.field(
         description="True when this repeats an earlier call with the same "
-        "idempotency key: nothing new was written."
+        "idempotency key: nothing new was written, and the objects of the first "
+        "call are returned as they stand now."
     )
 
 

@@ -1,4 +1,4 @@
-"""Concurrent writers on one issue: nothing lost, nothing doubled, one winner per version.
+"""Concurrent writers on one issue: nothing lost or doubled, one winner per version.
 
 On PostgreSQL the calls run on separate pooled connections and really overlap; the
 row lock and the compare-and-set version update keep them apart. SQLite admits one
