@@ -17,7 +17,7 @@ from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
 from api.meetings import Meeting, MeetingFilter, list_meetings
 from api.mutation import Mutation
 from api.nodes import fetch_node, resolve_node
-from api.permissions import ADMIN, READ
+from api.permissions import ADMIN, READ, AuthorizeMutations
 from api.relationships import Relationship
 from api.relay import (
     After,
@@ -199,7 +199,7 @@ schema = BilateralSchema(
     mutation=Mutation,
     exception_handlers=EXCEPTION_HANDLERS,
     types=[Issue, StatusUpdate, Meeting, Relationship],
-    extensions=[MaskUnexpectedErrors, ParserCache, ValidationCache],
+    extensions=[MaskUnexpectedErrors, ParserCache, ValidationCache, AuthorizeMutations],
 )
 
 

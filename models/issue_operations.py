@@ -6,7 +6,7 @@ raises a DomainError nothing was written and nothing was published.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from models.enums import EventKind, IssueCategory
 from models.errors import ErrorCode, InvalidInputError, NotFoundError
@@ -83,11 +83,13 @@ async def create_issue(
     key = Idempotency.of(actor, idempotency_key, "create_issue", given)
 
     async def write() -> IssueWritten:
-        if (stored := await key.recall()) is not None:
-            return IssueWritten(await Issue.get(id=stored["issue"]), replayed=True)
+        if (replay := await _replay(key)) is not None:
+            return replay
         relationship = await _relationship(relationship_id)
         countries = clean_countries(codes, relationship.countries, "raised_by")
-        await _check_slug_free(relationship_id, fields["slug"])
+        if await Issue.exists(relationship_id=relationship_id, slug=fields["slug"]):
+            # The first call with this key may have committed since we looked.
+            return await _replay(key) or _slug_taken(fields["slug"])
         issue = await Issue.create(
             relationship=relationship, raised_by=join_countries(countries), **fields
         )
@@ -203,10 +205,16 @@ async def _relationship(relationship_id: int) -> Relationship:
     return relationship
 
 
-async def _check_slug_free(relationship_id: int, slug: str) -> None:
-    if await Issue.exists(relationship_id=relationship_id, slug=slug):
-        raise InvalidInputError(
-            "slug",
-            f"An issue with the slug '{slug}' already exists in this relationship.",
-            ErrorCode.ALREADY_EXISTS,
-        )
+async def _replay(key: Idempotency) -> IssueWritten | None:
+    stored = await key.recall()
+    if stored is None:
+        return None
+    return IssueWritten(await Issue.get(id=stored["issue"]), replayed=True)
+
+
+def _slug_taken(slug: str) -> NoReturn:
+    raise InvalidInputError(
+        "slug",
+        f"An issue with the slug '{slug}' already exists in this relationship.",
+        ErrorCode.ALREADY_EXISTS,
+    )

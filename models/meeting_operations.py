@@ -72,7 +72,7 @@ async def record_meeting(
     }
     given_ids = issue_ids or []
     linked = _unique_ids(given_ids)
-    given = {**row, "relationship_id": relationship_id, "issue_ids": linked}
+    given = {**row, "relationship_id": relationship_id, "issue_ids": sorted(linked)}
     key = Idempotency.of(actor, idempotency_key, "record_meeting", given)
 
     async def write() -> MeetingWritten:

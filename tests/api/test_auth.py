@@ -230,6 +230,17 @@ async def test_the_scheme_name_is_case_insensitive(
     assert response.json() == {"data": {"viewer": {"name": "editor", "role": "EDITOR"}}}
 
 
+async def test_these_tests_cover_every_mutation(
+    client: httpx.AsyncClient, seeded_db: TortoiseContext
+) -> None:
+    # when
+    data = await gql_data(client, "{ __schema { mutationType { fields { name } } } }")
+
+    # then
+    fields = data["__schema"]["mutationType"]["fields"]
+    assert sorted(field["name"] for field in fields) == sorted(MUTATIONS)
+
+
 @pytest.mark.parametrize("mutation", MUTATIONS)
 async def test_a_refused_token_writes_nothing(
     client: httpx.AsyncClient,
@@ -611,3 +622,42 @@ async def test_secrets_never_reach_the_logs(
         leaked = [secret for secret in secrets if secret in logged]
         assert leaked == [], (record.name, record.getMessage())
     assert all(secret not in caplog.text for secret in secrets)
+
+
+EDIT_THEN_CREATE_TOKEN = """
+mutation EditThenCreateToken($issueId: ID!) {
+  edit: issueEdit(input: {issueId: $issueId, title: "Changed"}) { __typename }
+  ...TokenCreation
+}
+fragment TokenCreation on Mutation {
+  tokenCreate(input: {name: "sneaky", role: READER}) { __typename }
+}
+"""
+
+
+async def test_an_operation_with_one_forbidden_field_runs_none_of_them(
+    client: httpx.AsyncClient, tokens: Tokens, events: EventRecorder
+) -> None:
+    # given an editor's operation whose first field it may call and whose second
+    # (spread from a fragment) needs an admin
+    issue = await Issue.get(slug="direct-flights")
+    before = await snapshot()
+
+    # when it is sent
+    body = await gql(
+        client,
+        EDIT_THEN_CREATE_TOKEN,
+        {"issueId": global_id("Issue", issue.pk)},
+        tokens.editor,
+    )
+
+    # then the whole operation is refused before the edit could run
+    assert body["data"] is None
+    assert only_error(body) == {
+        "message": "The token 'editor' has the role EDITOR; this needs an admin token.",
+        "locations": [{"line": 7, "column": 3}],
+        "path": ["tokenCreate"],
+        "extensions": {"code": "FORBIDDEN"},
+    }
+    assert await snapshot() == before
+    assert events.events == []

@@ -517,6 +517,32 @@ async def test_a_retry_with_the_same_key_replays_the_first_result(
     ]
 
 
+async def test_a_retry_with_equivalent_input_is_replayed(
+    client: httpx.AsyncClient,
+    tokens: Tokens,
+    events: EventRecorder,
+    relationship_id: str,
+) -> None:
+    # given
+    given = new_issue(relationship_id, raisedBy=["IN"], idempotencyKey="k-1")
+    first = await mutate(client, tokens.editor, ISSUE_CREATE, given)
+    before = await snapshot()
+    events.events.clear()
+
+    # when: the same input as the server cleans it
+    retry = await mutate(
+        client,
+        tokens.editor,
+        ISSUE_CREATE,
+        {**given, "title": f"  {given['title']} ", "raisedBy": ["in", " IN"]},
+    )
+
+    # then
+    assert retry == {**first, "replayed": True}
+    assert await snapshot() == before
+    assert events.events == []
+
+
 async def test_a_key_reused_with_another_input_is_refused(
     client: httpx.AsyncClient,
     tokens: Tokens,
@@ -650,16 +676,16 @@ async def test_a_retry_racing_the_first_call_is_replayed(
     # before its slug check, while the first call commits
     if databases.backend == "sqlite":
         pytest.skip("SQLite runs one transaction at a time: the calls cannot overlap")
-    check_slug_free = issue_operations._check_slug_free
+    find_relationship = issue_operations._relationship
     retry_waiting, first_done = asyncio.Event(), asyncio.Event()
 
-    async def held_once(relationship: int, slug: str) -> None:
+    async def held_once(relationship_pk: int) -> Relationship:
         if not retry_waiting.is_set():
             retry_waiting.set()
             await first_done.wait()
-        await check_slug_free(relationship, slug)
+        return await find_relationship(relationship_pk)
 
-    monkeypatch.setattr(issue_operations, "_check_slug_free", held_once)
+    monkeypatch.setattr(issue_operations, "_relationship", held_once)
     given = new_issue(relationship_id, idempotencyKey="racing")
     retry = asyncio.create_task(mutate(client, tokens.editor, ISSUE_CREATE, given))
     await retry_waiting.wait()
