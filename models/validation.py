@@ -20,6 +20,7 @@ SOURCE_TITLE_MAX = 500
 PUBLISHER_MAX = 300
 # NUL and the other C0/C1 controls, except tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_FIELD_NAMES = {"occurred_on": "date", "held_on": "date", "source.url": "source URL"}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The date is "in the future" only once it has begun nowhere on Earth (UTC+14).
 _EARLIEST_ZONE_AHEAD = timedelta(hours=14)
@@ -57,6 +58,8 @@ def clean_text(value: str, field: str, maximum: int, *, required: bool = True) -
 
 def label(field: str) -> str:
     """How a message names a field: "source.url" is "source url", "tags[2]" "tag 3"."""
+    if field in _FIELD_NAMES:
+        return _FIELD_NAMES[field]
     words = field.replace(".", " ").replace("_", " ")
     indexed = re.fullmatch(r"(.*?)s?\[(\d+)\]", words)
     if indexed:

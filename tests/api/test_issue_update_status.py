@@ -392,9 +392,7 @@ REFUSED_INPUTS = [
     ),
     pytest.param(
         {"occurredOn": ""},
-        validation_error(
-            "occurredOn", "The occurred on must not be blank.", "REQUIRED"
-        ),
+        validation_error("occurredOn", "The date must not be blank.", "REQUIRED"),
         id="occurred-on-empty",
     ),
     pytest.param(
@@ -476,14 +474,14 @@ REFUSED_INPUTS = [
     ),
     pytest.param(
         {"source": {"url": "  "}},
-        validation_error("source.url", "The source url must not be blank.", "REQUIRED"),
+        validation_error("source.url", "The source URL must not be blank.", "REQUIRED"),
         id="source-url-blank",
     ),
     pytest.param(
         {"source": {"url": LONG_URL}},
         validation_error(
             "source.url",
-            "The source url is limited to 2,048 characters; 2,049 given.",
+            "The source URL is limited to 2,048 characters; 2,049 given.",
             "TOO_LONG",
         ),
         id="source-url-too-long",

@@ -316,7 +316,7 @@ async def test_a_meeting_may_be_held_today(
             {
                 "code": "REQUIRED",
                 "field": "heldOn",
-                "message": "The held on must not be blank.",
+                "message": "The date must not be blank.",
             },
             id="held-on-blank",
         ),
@@ -433,7 +433,7 @@ async def test_a_meeting_may_be_held_today(
             {
                 "code": "REQUIRED",
                 "field": "source.url",
-                "message": "The source url must not be blank.",
+                "message": "The source URL must not be blank.",
             },
             id="source-url-blank",
         ),

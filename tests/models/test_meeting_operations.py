@@ -455,7 +455,7 @@ URL_RULE = "The source URL must be an absolute http or https address."
             {"source": Source(url="")},
             "source.url",
             ErrorCode.REQUIRED,
-            "The source url must not be blank.",
+            "The source URL must not be blank.",
         ),
         (
             {"source": Source(url="https://example.org/", title="t" * 501)},

@@ -459,7 +459,7 @@ FORM = "is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD."
             {"occurred_on": ""},
             "occurred_on",
             ErrorCode.REQUIRED,
-            "The occurred on must not be blank.",
+            "The date must not be blank.",
         ),
         (
             {"occurred_on": "21/10/2024"},
@@ -514,13 +514,13 @@ FORM = "is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD."
             {"source": Source(url=" ")},
             "source.url",
             ErrorCode.REQUIRED,
-            "The source url must not be blank.",
+            "The source URL must not be blank.",
         ),
         (
             {"source": Source(url="https://example.org/" + "a" * 2_029)},
             "source.url",
             ErrorCode.TOO_LONG,
-            "The source url is limited to 2,048 characters; 2,049 given.",
+            "The source URL is limited to 2,048 characters; 2,049 given.",
         ),
         (
             {"source": Source(url="ftp://example.org/report")},
