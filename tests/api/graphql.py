@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from api.relay import parse_global_id
 from seeds.loader import read_seed
 
 JSON = dict[str, Any]
@@ -59,6 +60,23 @@ async def mutate(
     (payload,) = data.values()
     result: JSON = payload
     return result
+
+
+def row_id(node_id: str, type_name: str | None = None) -> int:
+    """The primary key inside a global id (of `type_name`, when given)."""
+    found_type, pk = parse_global_id(node_id)
+    assert type_name in (None, found_type), (type_name, found_type)
+    return pk
+
+
+def validation_error(field: str, message: str, code: str = "INVALID") -> JSON:
+    """A ValidationError payload as the API returns it."""
+    return {
+        "__typename": "ValidationError",
+        "code": code,
+        "message": message,
+        "field": field,
+    }
 
 
 def only_error(body: JSON) -> JSON:

@@ -12,13 +12,13 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from api.relay import global_id, parse_global_id
+from api.relay import global_id
 from models.enums import EventKind, IssueStatus
 from models.history import current_status
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.status_update import StatusUpdate
-from tests.api.graphql import JSON, mutate
+from tests.api.graphql import JSON, mutate, row_id
 from tests.conftest import EventRecorder, Tokens
 from tests.factories import make_issue
 
@@ -68,11 +68,6 @@ async def post_all(
             *(mutate(client, token, UPDATE_STATUS, given) for given in inputs)
         )
     )
-
-
-def row_id(node_id: str) -> int:
-    """The primary key inside a global id."""
-    return parse_global_id(node_id)[1]
 
 
 async def test_concurrent_updates_with_distinct_keys_are_all_kept(

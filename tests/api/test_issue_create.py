@@ -8,7 +8,7 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from api.relay import global_id, parse_global_id
+from api.relay import global_id
 from models import issue_operations
 from models.enums import EventKind, TokenRole
 from models.events import Event
@@ -16,7 +16,7 @@ from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.relationship import Relationship
 from models.tokens import create_token
-from tests.api.graphql import JSON, gql_data, mutate
+from tests.api.graphql import JSON, gql_data, mutate, row_id
 from tests.conftest import EventRecorder, Tokens
 from tests.databases import DatabaseFactory
 from tests.snapshots import snapshot
@@ -52,13 +52,6 @@ UNKNOWN_RELATIONSHIP = global_id("Relationship", 999_999)
 AN_ISSUE = global_id("Issue", 1)
 
 
-@pytest.fixture
-async def relationship_id(seeded_db: TortoiseContext) -> str:
-    """The global id of the seeded India-China relationship."""
-    relationship = await Relationship.get(slug="india-china")
-    return global_id("Relationship", relationship.pk)
-
-
 def new_issue(relationship_id: str, **changes: Any) -> JSON:
     """A valid issueCreate input, with some fields replaced."""
     return {
@@ -70,13 +63,6 @@ def new_issue(relationship_id: str, **changes: Any) -> JSON:
         "raisedBy": ["IN"],
         **changes,
     }
-
-
-def pk_of(issue_id: str) -> int:
-    """The row id inside an Issue's global id."""
-    type_name, pk = parse_global_id(issue_id)
-    assert type_name == "Issue"
-    return pk
 
 
 async def test_an_editor_creates_an_issue_with_no_history(
@@ -99,7 +85,7 @@ async def test_an_editor_creates_an_issue_with_no_history(
     issue = payload["issue"]
     created_at = datetime.fromisoformat(issue.pop("createdAt"))
     updated_at = datetime.fromisoformat(issue.pop("updatedAt"))
-    pk = pk_of(issue.pop("id"))
+    pk = row_id(issue.pop("id"), "Issue")
     assert payload["__typename"] == "IssueCreateSuccess"
     assert payload["replayed"] is False
     assert issue == {
@@ -512,7 +498,7 @@ async def test_a_retry_with_the_same_key_replays_the_first_result(
             "actor": "editor",
             "key": "create-rare-earths",
             "operation": "create_issue",
-            "result": {"issue": pk_of(first["issue"]["id"])},
+            "result": {"issue": row_id(first["issue"]["id"], "Issue")},
         }
     ]
 

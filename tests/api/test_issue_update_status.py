@@ -15,7 +15,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from api.app import create_app
-from api.relay import global_id, parse_global_id
+from api.relay import global_id
 from api.settings import Settings
 from models.database import open_database
 from models.enums import DatePrecision, EventKind, IssueStatus, TokenRole
@@ -24,7 +24,7 @@ from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.status_update import StatusUpdate
 from models.tokens import create_token
-from tests.api.graphql import JSON, gql, mutate, only_error
+from tests.api.graphql import JSON, gql, mutate, only_error, row_id, validation_error
 from tests.conftest import EventRecorder, Tokens
 from tests.databases import DatabaseFactory
 from tests.factories import make_issue
@@ -99,11 +99,6 @@ def update_input(issue: Issue, **overrides: Any) -> JSON:
         **overrides,
     }
     return {name: value for name, value in given.items() if value is not None}
-
-
-def row_id(node_id: str) -> int:
-    """The primary key inside a global id."""
-    return parse_global_id(node_id)[1]
 
 
 def status_updated(issue: Issue, update_id: str, version: int) -> Event:
@@ -368,15 +363,6 @@ async def test_the_matching_expected_version_is_accepted(
 
 
 # Refusals
-
-
-def validation_error(field: str, message: str, code: str = "INVALID") -> JSON:
-    return {
-        "__typename": "ValidationError",
-        "code": code,
-        "message": message,
-        "field": field,
-    }
 
 
 LONG_URL = "https://example.org/" + "u" * (2_049 - len("https://example.org/"))

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from api.relay import global_id, parse_global_id
+from api.relay import global_id
 from models.enums import EventKind, TokenRole
 from models.events import Event
 from models.idempotency import IdempotencyKey
@@ -17,7 +17,7 @@ from models.meeting import Meeting, MeetingIssue
 from models.relationship import Relationship
 from models.tokens import create_token
 from models.validation import latest_today
-from tests.api.graphql import JSON, gql_data, mutate
+from tests.api.graphql import JSON, gql_data, mutate, row_id
 from tests.conftest import EventRecorder, Tokens
 from tests.factories import make_issue
 from tests.snapshots import snapshot
@@ -66,13 +66,6 @@ AN_ISSUE = global_id("Issue", 1)
 
 
 @pytest.fixture
-async def relationship_id(seeded_db: TortoiseContext) -> str:
-    """The global id of the seeded India-China relationship."""
-    relationship = await Relationship.get(slug="india-china")
-    return global_id("Relationship", relationship.pk)
-
-
-@pytest.fixture
 async def issue_ids(seeded_db: TortoiseContext) -> dict[str, str]:
     """The global ids of three seeded issues, by slug."""
     slugs = ("direct-flights", "visas-for-indian-nationals", "indian-films-in-china")
@@ -99,13 +92,6 @@ def new_meeting(relationship_id: str, **changes: Any) -> JSON:
     }
 
 
-def pk_of(meeting_id: str) -> int:
-    """The row id inside a Meeting's global id."""
-    type_name, pk = parse_global_id(meeting_id)
-    assert type_name == "Meeting"
-    return pk
-
-
 async def test_an_editor_records_a_meeting(
     client: httpx.AsyncClient,
     tokens: Tokens,
@@ -129,7 +115,7 @@ async def test_an_editor_records_a_meeting(
     # then
     finished = datetime.now(UTC)
     meeting = payload["meeting"]
-    pk = pk_of(meeting.pop("id"))
+    pk = row_id(meeting.pop("id"), "Meeting")
     recorded_at = datetime.fromisoformat(meeting.pop("recordedAt"))
     assert payload["__typename"] == "MeetingRecordSuccess"
     assert payload["replayed"] is False
@@ -225,7 +211,9 @@ async def test_only_the_required_fields_are_needed(
         "",
     )
     assert (meeting["source"], meeting["issues"]) == (None, [])
-    assert (await Meeting.get(id=pk_of(meeting["id"]))).recorded_by == "admin"
+    assert (
+        await Meeting.get(id=row_id(meeting["id"], "Meeting"))
+    ).recorded_by == "admin"
 
 
 async def test_text_is_trimmed_and_repeated_issues_are_linked_once(
@@ -258,7 +246,10 @@ async def test_text_is_trimmed_and_repeated_issues_are_linked_once(
     assert (meeting["title"], meeting["location"]) == ("Talks", None)
     assert meeting["participants"] == ["A", "B"]
     assert meeting["issues"] == [{"slug": "direct-flights"}]
-    assert await MeetingIssue.filter(meeting_id=pk_of(meeting["id"])).count() == 1
+    assert (
+        await MeetingIssue.filter(meeting_id=row_id(meeting["id"], "Meeting")).count()
+        == 1
+    )
 
 
 async def test_a_meeting_may_be_held_today(
@@ -703,7 +694,7 @@ async def test_a_retry_with_the_same_key_replays_the_first_result(
             "actor": "editor",
             "key": "zanzibar-meeting",
             "operation": "record_meeting",
-            "result": {"meeting": pk_of(first["meeting"]["id"])},
+            "result": {"meeting": row_id(first["meeting"]["id"], "Meeting")},
         }
     ]
 

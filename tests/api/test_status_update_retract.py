@@ -12,12 +12,20 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from api.relay import global_id, parse_global_id
+from api.relay import global_id
 from models.enums import EventKind, IssueStatus
 from models.events import Event
 from models.issue import Issue
 from models.status_update import StatusUpdate
-from tests.api.graphql import JSON, gql, gql_data, mutate, only_error
+from tests.api.graphql import (
+    JSON,
+    gql,
+    gql_data,
+    mutate,
+    only_error,
+    row_id,
+    validation_error,
+)
 from tests.conftest import EventRecorder, Tokens
 from tests.factories import make_issue
 from tests.snapshots import snapshot
@@ -132,11 +140,6 @@ def retracted(issue: Issue, update_id: str, version: int) -> Event:
         update_id=row_id(update_id),
         version=version,
     )
-
-
-def row_id(node_id: str) -> int:
-    """The primary key inside a global id."""
-    return parse_global_id(node_id)[1]
 
 
 async def history(client: httpx.AsyncClient, token: str, issue: Issue) -> JSON:
@@ -350,15 +353,6 @@ async def test_a_reason_of_2000_characters_is_accepted(
 
 
 # Refusals
-
-
-def validation_error(field: str, message: str, code: str = "INVALID") -> JSON:
-    return {
-        "__typename": "ValidationError",
-        "code": code,
-        "message": message,
-        "field": field,
-    }
 
 
 UNKNOWN_UPDATE = global_id("StatusUpdate", 999_999)
