@@ -26,6 +26,7 @@ from strawberry.types.graphql import OperationType
 
 from api.auth import FORBIDDEN, UNAUTHENTICATED, ViewerRole
 from api.context import Context
+from api.relay import article
 
 HOW_TO_AUTHENTICATE = "Send `Authorization: Bearer <secret>`."
 DEFINITION = "strawberry-definition"
@@ -160,15 +161,11 @@ def _require(context: Context, roles: set[ViewerRole], least: str) -> None:
     if viewer.role is ViewerRole.ANONYMOUS:
         raise AuthorizationError(
             UNAUTHENTICATED,
-            f"This needs {_article(least)} {least} token. {HOW_TO_AUTHENTICATE}",
+            f"This needs {article(least)} {least} token. {HOW_TO_AUTHENTICATE}",
         )
     if viewer.role not in roles:
         raise AuthorizationError(
             FORBIDDEN,
             f"The token '{viewer.name}' has the role {viewer.role.value}; "
-            f"this needs {_article(least)} {least} token.",
+            f"this needs {article(least)} {least} token.",
         )
-
-
-def _article(noun: str) -> str:
-    return "an" if noun[:1] in "aeiou" else "a"

@@ -46,15 +46,16 @@ def parse_id_of(type_name: str, value: str, argument: str) -> int:
     found_type, pk = parse_global_id(value)
     if found_type != type_name:
         raise BadUserInputError(
-            f"`{argument}` must be the id of {_article(type_name)} {type_name}; "
+            f"`{argument}` must be the id of {article(type_name)} {type_name}; "
             f"'{value[:64]}' is not.",
             argument=argument,
         )
     return pk
 
 
-def _article(noun: str) -> str:
-    return "an" if noun[:1] in "AEIOU" else "a"
+def article(noun: str) -> str:
+    """The indefinite article before a noun: "an Issue", "a token"."""
+    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 def page_request(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from models.enums import EventKind, IssueCategory
-from models.errors import ErrorCode, InvalidInputError, NotFoundError
+from models.errors import ErrorCode, InvalidInputError
 from models.events import Event, Publish, discard, publish_committed
 from models.idempotency import Idempotency
 from models.issue import Issue, join_countries
@@ -20,12 +20,14 @@ from models.validation import (
     clean_countries,
     clean_slug,
     clean_text,
+    country_codes,
 )
 from models.writes import (
     atomically,
     bump,
     check_active,
     check_version,
+    find_relationship,
     lock_issue,
     now,
 )
@@ -78,14 +80,14 @@ async def create_issue(
         "summary": clean_text(summary or "", "summary", SUMMARY_MAX, required=False),
         "category": IssueCategory(category),
     }
-    codes = sorted({code.strip().upper() for code in raised_by or []})
+    codes = country_codes(raised_by or [])
     given = {**fields, "relationship_id": relationship_id, "raised_by": codes}
     key = Idempotency.of(actor, idempotency_key, "create_issue", given)
 
     async def write() -> IssueWritten:
         if (replay := await _replay(key)) is not None:
             return replay
-        relationship = await _relationship(relationship_id)
+        relationship = await find_relationship(relationship_id)
         countries = clean_countries(codes, relationship.countries, "raised_by")
         if await Issue.exists(relationship_id=relationship_id, slug=fields["slug"]):
             # The first call with this key may have committed since we looked.
@@ -196,13 +198,6 @@ async def _stored_values(issue: Issue, wanted: dict[str, Any]) -> dict[str, Any]
     relationship = await Relationship.get(id=issue.relationship_id)
     codes = clean_countries(wanted["raised_by"], relationship.countries, "raised_by")
     return {**wanted, "raised_by": join_countries(codes)}
-
-
-async def _relationship(relationship_id: int) -> Relationship:
-    relationship = await Relationship.get_or_none(id=relationship_id)
-    if relationship is None:
-        raise NotFoundError("relationship_id", "Relationship", relationship_id)
-    return relationship
 
 
 async def _replay(key: Idempotency) -> IssueWritten | None:

@@ -9,7 +9,6 @@ from models.events import Event, Publish, discard, publish_committed
 from models.idempotency import Idempotency
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
-from models.relationship import Relationship
 from models.validation import (
     SUMMARY_MAX,
     Source,
@@ -20,7 +19,7 @@ from models.validation import (
     clean_text,
     source_columns,
 )
-from models.writes import atomically
+from models.writes import atomically, find_relationship
 
 MEETING_TITLE_MAX = 300
 LOCATION_MAX = 200
@@ -78,8 +77,7 @@ async def record_meeting(
     async def write() -> MeetingWritten:
         if (stored := await key.recall()) is not None:
             return MeetingWritten(await Meeting.get(id=stored["meeting"]), True)
-        if not await Relationship.exists(id=relationship_id):
-            raise NotFoundError("relationship_id", "Relationship", relationship_id)
+        await find_relationship(relationship_id)
         await _check_issues(relationship_id, given_ids)
         meeting = await Meeting.create(
             relationship_id=relationship_id, recorded_by=actor, **row

@@ -146,9 +146,14 @@ def source_columns(source: Source | None) -> dict[str, str | None]:
     }
 
 
+def country_codes(codes: list[str]) -> list[str]:
+    """Country codes trimmed, upper-cased, sorted and each once."""
+    return sorted({code.strip().upper() for code in codes})
+
+
 def clean_countries(codes: list[str], allowed: list[str], field: str) -> list[str]:
     """Country codes of the relationship, upper-cased, each once."""
-    cleaned = sorted({code.strip().upper() for code in codes})
+    cleaned = country_codes(codes)
     outsiders = [code for code in cleaned if code not in allowed]
     if outsiders:
         raise InvalidInputError(

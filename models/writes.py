@@ -20,6 +20,7 @@ from models.errors import (
     VersionConflictError,
 )
 from models.issue import Issue
+from models.relationship import Relationship
 
 ATTEMPTS = 3
 Result = TypeVar("Result")
@@ -57,6 +58,14 @@ async def lock_issue(issue_id: int, field: str = "issue_id") -> Issue:
     if issue is None:
         raise NotFoundError(field, "Issue", issue_id)
     return issue
+
+
+async def find_relationship(relationship_id: int) -> Relationship:
+    """The relationship a new row belongs to, or NotFoundError."""
+    relationship = await Relationship.get_or_none(id=relationship_id)
+    if relationship is None:
+        raise NotFoundError("relationship_id", "Relationship", relationship_id)
+    return relationship
 
 
 def check_version(issue: Issue, expected_version: int | None) -> None:
