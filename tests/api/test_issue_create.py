@@ -662,7 +662,7 @@ async def test_a_retry_racing_the_first_call_is_replayed(
     # before its slug check, while the first call commits
     if databases.backend == "sqlite":
         pytest.skip("SQLite runs one transaction at a time: the calls cannot overlap")
-    find_relationship = issue_operations._relationship
+    find_relationship = issue_operations.find_relationship
     retry_waiting, first_done = asyncio.Event(), asyncio.Event()
 
     async def held_once(relationship_pk: int) -> Relationship:
@@ -671,7 +671,7 @@ async def test_a_retry_racing_the_first_call_is_replayed(
             await first_done.wait()
         return await find_relationship(relationship_pk)
 
-    monkeypatch.setattr(issue_operations, "_relationship", held_once)
+    monkeypatch.setattr(issue_operations, "find_relationship", held_once)
     given = new_issue(relationship_id, idempotencyKey="racing")
     retry = asyncio.create_task(mutate(client, tokens.editor, ISSUE_CREATE, given))
     await retry_waiting.wait()
