@@ -11,12 +11,14 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import AuthenticationMiddleware
-from api.graphql_app import graphql_app
+from api.bus import bus_for
+from api.graphql_app import BilateralGraphQL
+from api.hub import Hub
 from api.request_id import RequestIdMiddleware
 from api.settings import Settings
 from models.config import tortoise_config
 from models.database import ping
-from models.events import Publish, discard
+from models.events import Event, Publish, discard
 
 logger = logging.getLogger("bilateral.api")
 
@@ -41,16 +43,35 @@ async def readyz(request: Request) -> JSONResponse:
 def create_app(
     settings: Settings, *, manage_database: bool = True, publish: Publish = discard
 ) -> Starlette:
-    """The app; with manage_database it opens and closes the database itself."""
-    endpoint = graphql_app(settings, publish)
+    """The app; with manage_database it opens and closes the database itself.
+
+    Events go to the event bus the database calls for, then to `publish` (which
+    tests use to watch them).
+    """
+    bus = bus_for(settings.database_url)
+    hub = Hub(bus, settings.event_poll_seconds)
+
+    async def announce(event: Event) -> None:
+        await bus.publish(event)
+        await publish(event)
+
+    endpoint = BilateralGraphQL(settings, announce, hub)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if not manage_database:
-            yield
+            try:
+                yield
+            finally:
+                await hub.stop()
             return
-        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            yield
+        config = tortoise_config(settings.database_url, settings.pool_size)
+        async with RegisterTortoise(app, config=config):
+            await hub.start()
+            try:
+                yield
+            finally:
+                await hub.stop()
 
     app = Starlette(
         routes=[
@@ -63,4 +84,10 @@ def create_app(
     )
     app.add_middleware(AuthenticationMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    app.state.hub = hub
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app as configured by the environment: what each worker process runs."""
+    return create_app(Settings.from_environment())

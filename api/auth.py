@@ -63,7 +63,7 @@ class AuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         header = HTTPConnection(scope).headers.get("authorization")
-        viewer = ANONYMOUS if header is None else await _viewer_of(header)
+        viewer = ANONYMOUS if header is None else await viewer_of_credentials(header)
         if viewer is None:
             await _refuse(scope, receive, send)
             return
@@ -71,7 +71,8 @@ class AuthenticationMiddleware:
         await self.app(scope, receive, send)
 
 
-async def _viewer_of(header: str) -> Viewer | None:
+async def viewer_of_credentials(header: str) -> Viewer | None:
+    """The viewer behind `Bearer <secret>`; None unless that token is active."""
     scheme, _, secret = header.strip().partition(" ")
     if scheme.lower() != "bearer":
         return None

@@ -7,13 +7,14 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from api.auth import ANONYMOUS, Viewer
+from api.hub import Hub
 from api.loaders import Loaders
 from models.events import Publish, discard
 
 
 @dataclass
 class Context:
-    """Who asked, which request it is, this request's loaders, and the event bus."""
+    """Who asked, which request it is, its loaders, the event bus and the hub."""
 
     request: Request | WebSocket
     response: Response | WebSocket | None
@@ -22,6 +23,9 @@ class Context:
     public_read: bool = True
     publish: Publish = discard
     loaders: Loaders = field(default_factory=Loaders)
+    hub: Hub | None = None
+    # What a WebSocket client sent in `connection_init` (strawberry fills it in).
+    connection_params: dict[str, object] | None = None
 
     @property
     def actor(self) -> str:

@@ -1,12 +1,13 @@
 """The GraphQL schema: the root query and the extensions that guard it."""
 
 import asyncio
+from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
 from api.context import Context
@@ -14,6 +15,7 @@ from api.enums import IssueStatus, SortDirection
 from api.errors import MaskUnexpectedErrors
 from api.issues.queries import list_issues
 from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
+from api.loaders import Loaders
 from api.meetings import Meeting, MeetingFilter, list_meetings
 from api.mutation import Mutation
 from api.nodes import fetch_node, resolve_node
@@ -29,6 +31,7 @@ from api.relay import (
     Node,
     parse_global_id,
 )
+from api.subscriptions import Subscription
 from api.tokens import ApiToken, Viewer, tokens, viewer
 from api.updates import StatusUpdate, StatusUpdateFilter, list_updates
 from api.user_errors import EXCEPTION_HANDLERS
@@ -181,6 +184,14 @@ class Query:
     )
 
 
+class FreshLoaders(SchemaExtension):
+    """New loaders per operation: a WebSocket shares one context between them."""
+
+    def on_operation(self) -> Iterator[None]:
+        self.execution_context.context.loaders = Loaders()
+        yield
+
+
 class BilateralSchema(strawberry.Schema):
     """Strawberry's schema, minus its logging of every error at ERROR level."""
 
@@ -197,9 +208,16 @@ class BilateralSchema(strawberry.Schema):
 schema = BilateralSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     exception_handlers=EXCEPTION_HANDLERS,
     types=[Issue, StatusUpdate, Meeting, Relationship],
-    extensions=[MaskUnexpectedErrors, ParserCache, ValidationCache, AuthorizeMutations],
+    extensions=[
+        MaskUnexpectedErrors,
+        ParserCache,
+        ValidationCache,
+        AuthorizeMutations,
+        FreshLoaders,
+    ],
 )
 
 

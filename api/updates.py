@@ -16,6 +16,7 @@ from api.relay import (
     parse_id_of,
 )
 from api.shared_types import PartialDate, Source
+from models.feed import FeedItem
 from models.pagination import fetch_page
 from models.reads import UpdateCriteria, history_ordering, updates_matching
 from models.status_update import StatusUpdate as UpdateRow
@@ -32,6 +33,9 @@ IssueType = Annotated["Issue", strawberry.lazy("api.issues.types")]
 )
 class StatusUpdate(Node):
     row: strawberry.Private[UpdateRow]
+    # Set when the update comes from the feed, which read its issue and previous
+    # status in the same batch: a subscriber then costs no query per event.
+    feed_item: strawberry.Private[FeedItem | None] = None
     status: IssueStatus = strawberry.field(description="The status reported.")
     occurred_on: PartialDate = strawberry.field(
         description="When it happened, as precisely as known."
@@ -56,6 +60,13 @@ class StatusUpdate(Node):
     )
 
     @classmethod
+    def from_feed(cls, item: FeedItem) -> "StatusUpdate":
+        """Expose an update read from the feed, with what the feed read beside it."""
+        update = cls.from_row(item.update)
+        update.feed_item = item
+        return update
+
+    @classmethod
     def from_row(cls, row: UpdateRow) -> "StatusUpdate":
         """Expose one stored update."""
         return cls(
@@ -77,6 +88,8 @@ class StatusUpdate(Node):
     async def issue(self, info: strawberry.Info[Context]) -> IssueType:
         from api.issues.types import Issue
 
+        if self.feed_item is not None:
+            return Issue.from_row(self.feed_item.issue)
         row = await info.context.loaders.issues.load(self.row.issue_id)
         assert row is not None  # a foreign key guarantees it
         return Issue.from_row(row)
@@ -88,6 +101,8 @@ class StatusUpdate(Node):
     async def previous_status(
         self, info: strawberry.Info[Context]
     ) -> IssueStatus | None:
+        if self.feed_item is not None:
+            return self.feed_item.previous_status
         return await info.context.loaders.previous_statuses.load(self.row.pk)
 
 

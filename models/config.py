@@ -11,6 +11,7 @@ MODEL_MODULES = [
     "models.meeting",
     "models.api_token",
     "models.idempotency",
+    "models.feed_entry",
 ]
 
 
@@ -19,10 +20,14 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
-def tortoise_config(url: str | None = None) -> dict[str, Any]:
-    """The Tortoise configuration for one database URL."""
+def tortoise_config(
+    url: str | None = None, pool_size: int | None = None
+) -> dict[str, Any]:
+    """The Tortoise configuration for one database URL (and PostgreSQL pool size)."""
     return {
-        "connections": {"default": normalise_url(url or database_url())},
+        "connections": {
+            "default": _with_pool(normalise_url(url or database_url()), pool_size)
+        },
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -40,6 +45,14 @@ def normalise_url(url: str) -> str:
     if url.startswith("postgresql://"):
         return "postgres://" + url.removeprefix("postgresql://")
     return url
+
+
+def _with_pool(url: str, pool_size: int | None) -> str:
+    """Size the PostgreSQL pool, unless the URL already does."""
+    if pool_size is None or not url.startswith("postgres://") or "maxsize=" in url:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}minsize=1&maxsize={pool_size}"
 
 
 # Read by `tortoise makemigrations` through `[tool.tortoise]` in pyproject.toml.

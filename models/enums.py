@@ -62,3 +62,10 @@ class EventKind(StrEnum):
     STATUS_UPDATED = "STATUS_UPDATED"
     UPDATE_RETRACTED = "UPDATE_RETRACTED"
     MEETING_RECORDED = "MEETING_RECORDED"
+
+
+class FeedKind(StrEnum):
+    """What one entry of the update feed records."""
+
+    RECORDED = "RECORDED"
+    RETRACTED = "RETRACTED"

@@ -15,13 +15,14 @@ logger = logging.getLogger("bilateral.events")
 
 @dataclass(frozen=True)
 class Event:
-    """A change that has been committed."""
+    """A change that has been committed; `position` is its update-feed position."""
 
     kind: EventKind
     issue_id: int | None = None
     update_id: int | None = None
     meeting_id: int | None = None
     version: int | None = None
+    position: int | None = None
 
 
 class Publish(Protocol):

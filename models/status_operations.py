@@ -8,9 +8,10 @@ rule in models/history.py.
 from dataclasses import dataclass
 from typing import Any
 
-from models.enums import EventKind, IssueStatus
+from models.enums import EventKind, FeedKind, IssueStatus
 from models.errors import ErrorCode, InvalidInputError, NotFoundError
 from models.events import Event, Publish, discard, publish_committed
+from models.feed import append_entry
 from models.history import current_status
 from models.idempotency import Idempotency
 from models.issue import Issue
@@ -35,11 +36,15 @@ from models.writes import (
 
 @dataclass(frozen=True)
 class UpdateWritten:
-    """The issue and the update a write left; `replayed` when a key matched."""
+    """The issue and the update a write left; `replayed` when a key matched.
+
+    `position` is the write's update-feed position (None for a replay).
+    """
 
     issue: Issue
     update: StatusUpdate
     replayed: bool = False
+    position: int | None = None
 
 
 async def post_status_update(
@@ -61,7 +66,7 @@ async def post_status_update(
     `verified` defaults to whether a source is cited. Raises InvalidInputError
     (occurred_on malformed or in the future, note, source, verified without a
     source, archived issue, reused idempotency key), NotFoundError and
-    VersionConflictError. Publishes STATUS_UPDATED.
+    VersionConflictError. Appends a RECORDED feed entry and publishes STATUS_UPDATED.
     """
     day = clean_past_date(occurred_on, "occurred_on")
     row: dict[str, Any] = {
@@ -85,7 +90,8 @@ async def post_status_update(
         update = await StatusUpdate.create(issue_id=issue.id, recorded_by=actor, **row)
         await bump(issue, status=await current_status(issue.id))
         await key.remember({"issue": issue.id, "update": update.id})
-        return UpdateWritten(issue, update)
+        position = await append_entry(FeedKind.RECORDED, update, issue)
+        return UpdateWritten(issue, update, position=position)
 
     written = await atomically(write)
     if not written.replayed:
@@ -105,7 +111,7 @@ async def retract_status_update(
 
     `expected_version` is the issue's. Raises InvalidInputError (reason, update
     already retracted, archived issue), NotFoundError and VersionConflictError.
-    Publishes UPDATE_RETRACTED.
+    Appends a RETRACTED feed entry and publishes UPDATE_RETRACTED.
     """
     cleaned_reason = clean_text(reason, "reason", NOTE_MAX)
 
@@ -116,7 +122,8 @@ async def retract_status_update(
         check_active(issue, "update_id")
         await _mark_retracted(update, cleaned_reason, actor)
         await bump(issue, status=await current_status(issue.id))
-        return UpdateWritten(issue, update)
+        position = await append_entry(FeedKind.RETRACTED, update, issue)
+        return UpdateWritten(issue, update, position=position)
 
     written = await atomically(write)
     await publish_committed(publish, _event(EventKind.UPDATE_RETRACTED, written))
@@ -158,4 +165,5 @@ def _event(kind: EventKind, written: UpdateWritten) -> Event:
         issue_id=written.issue.id,
         update_id=written.update.id,
         version=written.issue.version,
+        position=written.position,
     )

@@ -12,6 +12,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from models.enums import IssueCategory, IssueStatus
+from models.feed import record_missing_entries
 from models.history import derive_status
 from models.issue import Issue, join_countries
 from models.meeting import Meeting, MeetingIssue
@@ -50,11 +51,12 @@ def read_seed(name: str) -> dict[str, Any]:
 
 
 async def load_seeds() -> SeedReport:
-    """Load every seed file in one transaction."""
+    """Load every seed file in one transaction, feed entries included."""
     report = SeedReport()
     async with in_transaction():
         for name in SEED_FILES:
             await _load_relationship_data(read_seed(name), report)
+        await record_missing_entries()
     return report
 
 

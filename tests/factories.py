@@ -3,7 +3,8 @@
 from datetime import date
 from typing import Any
 
-from models.enums import DatePrecision, IssueCategory, IssueStatus
+from models.enums import DatePrecision, FeedKind, IssueCategory, IssueStatus
+from models.feed_entry import FeedEntry
 from models.history import derive_status
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
@@ -68,3 +69,8 @@ async def make_meeting(day: date, title: str, issues: list[Issue]) -> Meeting:
     for issue in issues:
         await MeetingIssue.create(meeting=meeting, issue=issue)
     return meeting
+
+
+async def feed_position(update_id: int, kind: FeedKind = FeedKind.RECORDED) -> int:
+    """Where the update feed entered the recording (or retraction) of an update."""
+    return int((await FeedEntry.get(update_id=update_id, kind=kind)).id)

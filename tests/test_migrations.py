@@ -13,6 +13,8 @@ from tortoise.models import Model
 from models.api_token import ApiToken
 from models.config import tortoise_config
 from models.database import fetch_all, migrate, open_database
+from models.enums import FeedKind
+from models.feed_entry import FeedEntry
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
@@ -32,6 +34,11 @@ HISTORY_AT_FIRST_MIGRATION = (
     "occurred_precision, note, verified, recorded_at, recorded_by) VALUES (1, 1, "
     "'UNDER_DISCUSSION', '2024-10-21', 'DAY', 'Talks began.', TRUE, "
     "'2025-01-01 00:00:00+00', 'seed')",
+    "INSERT INTO status_update (id, issue_id, status, occurred_on, "
+    "occurred_precision, note, verified, recorded_at, recorded_by, retracted_at, "
+    "retraction_reason) VALUES (2, 1, 'RESOLVED', '2024-12-01', 'MONTH', "
+    "'Misreported.', FALSE, '2025-01-02 00:00:00+00', 'seed', "
+    "'2025-01-03 00:00:00+00', 'Wrong.')",
 )
 MIGRATIONS_DIRECTORY = Path(__file__).parent.parent / "models" / "migrations"
 TABLES = {
@@ -42,6 +49,7 @@ TABLES = {
     "meeting_issue",
     "api_token",
     "idempotency_key",
+    "feed_entry",
 }
 MODELS: tuple[type[Model], ...] = (
     Relationship,
@@ -51,6 +59,7 @@ MODELS: tuple[type[Model], ...] = (
     MeetingIssue,
     ApiToken,
     IdempotencyKey,
+    FeedEntry,
 )
 
 
@@ -177,8 +186,17 @@ async def test_upgrading_a_database_with_history_keeps_it(database_url: str) -> 
     # when the later migrations are applied
     await migrate(database_url)
 
-    # then the rows are intact and the new column reads as unset
+    # then the rows are intact, the new column reads as unset and the feed holds
+    # the history in the order it was written
     async with open_database(database_url):
+        entries = await FeedEntry.all().order_by("id").values_list(
+            "id", "kind", "update_id", "issue_id", "relationship_id"
+        )
+        assert entries == [
+            (1, FeedKind.RECORDED, 1, 1, 1),
+            (2, FeedKind.RECORDED, 2, 1, 1),
+            (3, FeedKind.RETRACTED, 2, 1, 1),
+        ]
         update = await StatusUpdate.get(id=1)
         assert (update.note, update.retracted_by) == ("Talks began.", None)
         assert await Issue.filter(slug="border-talks", version=2).exists()

@@ -27,7 +27,7 @@ from models.tokens import create_token
 from tests.api.graphql import JSON, gql, mutate, only_error, row_id, validation_error
 from tests.conftest import EventRecorder, Tokens
 from tests.databases import DatabaseFactory
-from tests.factories import make_issue
+from tests.factories import feed_position, make_issue
 from tests.snapshots import snapshot
 
 UPDATE_STATUS = """
@@ -101,13 +101,14 @@ def update_input(issue: Issue, **overrides: Any) -> JSON:
     return {name: value for name, value in given.items() if value is not None}
 
 
-def status_updated(issue: Issue, update_id: str, version: int) -> Event:
+async def status_updated(issue: Issue, update_id: str, version: int) -> Event:
     """The event a successful call publishes."""
     return Event(
         EventKind.STATUS_UPDATED,
         issue_id=issue.pk,
         update_id=row_id(update_id),
         version=version,
+        position=await feed_position(row_id(update_id)),
     )
 
 
@@ -174,7 +175,7 @@ async def test_an_update_is_recorded_and_becomes_the_current_status(
     assert (stored.status, stored.version) == (IssueStatus.AGREED_IN_PRINCIPLE, 3)
     assert before <= stored.updated_at <= after
     assert await StatusUpdate.filter(issue_id=issue.pk).count() == 2
-    assert events.events == [status_updated(issue, update["id"], 3)]
+    assert events.events == [await status_updated(issue, update["id"], 3)]
 
 
 @pytest.mark.parametrize(
@@ -218,7 +219,7 @@ async def test_occurred_on_keeps_its_precision(
         "status": "AGREED_IN_PRINCIPLE",
         "version": 3,
     }
-    assert events.events == [status_updated(issue, payload["update"]["id"], 3)]
+    assert events.events == [await status_updated(issue, payload["update"]["id"], 3)]
 
 
 async def test_a_year_starting_before_the_latest_update_is_a_back_fill(
@@ -256,7 +257,7 @@ async def test_a_back_filled_update_keeps_the_status_but_bumps_the_version(
     stored = await Issue.get(id=issue.pk)
     assert (stored.status, stored.version) == (IssueStatus.UNDER_DISCUSSION, 3)
     assert await StatusUpdate.filter(issue_id=issue.pk).count() == 2
-    assert events.events == [status_updated(issue, payload["update"]["id"], 3)]
+    assert events.events == [await status_updated(issue, payload["update"]["id"], 3)]
 
 
 async def test_an_update_on_the_same_day_as_the_latest_wins_the_tie(
@@ -359,7 +360,7 @@ async def test_the_matching_expected_version_is_accepted(
 
     # then
     assert payload["issue"]["version"] == 3
-    assert events.events == [status_updated(issue, payload["update"]["id"], 3)]
+    assert events.events == [await status_updated(issue, payload["update"]["id"], 3)]
 
 
 # Refusals
@@ -701,7 +702,7 @@ async def test_a_retry_with_the_same_key_is_replayed(
             "result": {"issue": issue.pk, "update": row_id(first["update"]["id"])},
         }
     ]
-    assert events.events == [status_updated(issue, first["update"]["id"], 3)]
+    assert events.events == [await status_updated(issue, first["update"]["id"], 3)]
 
 
 async def test_a_replay_ignores_a_version_that_moved_since(
@@ -728,8 +729,8 @@ async def test_a_replay_ignores_a_version_that_moved_since(
     }
     assert await snapshot() == written
     assert events.events == [
-        status_updated(issue, first["update"]["id"], 3),
-        status_updated(issue, second["update"]["id"], 4),
+        await status_updated(issue, first["update"]["id"], 3),
+        await status_updated(issue, second["update"]["id"], 4),
     ]
 
 
@@ -887,8 +888,8 @@ async def test_keys_are_scoped_to_the_token(
         },
     ]
     assert events.events == [
-        status_updated(issue, first["update"]["id"], 3),
-        status_updated(issue, other["update"]["id"], 4),
+        await status_updated(issue, first["update"]["id"], 3),
+        await status_updated(issue, other["update"]["id"], 4),
     ]
 
 
@@ -945,6 +946,7 @@ async def test_a_retry_after_a_restart_is_replayed(
         async with serve(settings, first_events) as http:
             first = await mutate(http, editor, UPDATE_STATUS, given)
         written = await snapshot()
+        published = await status_updated(issue, first["update"]["id"], 3)
 
     # when the client retries against a fresh server on the same database
     events = EventRecorder()
@@ -957,5 +959,5 @@ async def test_a_retry_after_a_restart_is_replayed(
     assert first["replayed"] is False
     assert retried == {**first, "replayed": True}
     assert after == written
-    assert first_events.events == [status_updated(issue, first["update"]["id"], 3)]
+    assert first_events.events == [published]
     assert events.events == []

@@ -13,7 +13,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from api.relay import global_id
-from models.enums import EventKind, IssueStatus
+from models.enums import EventKind, FeedKind, IssueStatus
 from models.events import Event
 from models.issue import Issue
 from models.status_update import StatusUpdate
@@ -27,7 +27,7 @@ from tests.api.graphql import (
     validation_error,
 )
 from tests.conftest import EventRecorder, Tokens
-from tests.factories import make_issue
+from tests.factories import feed_position, make_issue
 from tests.snapshots import snapshot
 
 RETRACT = """
@@ -132,13 +132,14 @@ def entry(update_id: str, status: str, previous: str | None, retracted: Any) -> 
     }
 
 
-def retracted(issue: Issue, update_id: str, version: int) -> Event:
+async def retracted(issue: Issue, update_id: str, version: int) -> Event:
     """The event a successful retraction publishes."""
     return Event(
         EventKind.UPDATE_RETRACTED,
         issue_id=issue.pk,
         update_id=row_id(update_id),
         version=version,
+        position=await feed_position(row_id(update_id), FeedKind.RETRACTED),
     )
 
 
@@ -194,7 +195,7 @@ async def test_retracting_the_latest_update_re_derives_the_status(
     stored = await Issue.get(id=issue.pk)
     assert (stored.status, stored.version) == (IssueStatus.UNDER_DISCUSSION, 5)
     assert await StatusUpdate.filter(issue_id=issue.pk).count() == 3
-    assert events.events == [retracted(issue, agreed, 5)]
+    assert events.events == [await retracted(issue, agreed, 5)]
     # and reads ignore it unless asked for retracted updates
     assert await history(client, tokens.editor, issue) == {
         "status": "UNDER_DISCUSSION",
@@ -238,7 +239,7 @@ async def test_retracting_an_older_update_keeps_the_status(
         "status": "AGREED_IN_PRINCIPLE",
         "version": 5,
     }
-    assert events.events == [retracted(issue, discussed, 5)]
+    assert events.events == [await retracted(issue, discussed, 5)]
     assert await history(client, tokens.editor, issue) == {
         "status": "AGREED_IN_PRINCIPLE",
         "version": 5,
@@ -288,7 +289,7 @@ async def test_retracting_the_only_update_leaves_no_status(
     assert read["live"] == {"totalCount": 0, "nodes": []}
     assert read["all"]["totalCount"] == 1
     assert (await Issue.get(id=issue.pk)).status is None
-    assert events.events == [retracted(issue, only, 3)]
+    assert events.events == [await retracted(issue, only, 3)]
 
 
 async def test_a_retracted_update_leaves_the_feed_but_stays_readable(

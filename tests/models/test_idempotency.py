@@ -139,6 +139,7 @@ async def test_post_status_update_replays_its_first_result(
             issue_id=issue.id,
             update_id=first.update.id,
             version=2,
+            position=first.position,
         )
     ]
 
@@ -445,6 +446,7 @@ async def test_keys_belong_to_one_actor(
             issue_id=issue.id,
             update_id=other.update.id,
             version=3,
+            position=other.position,
         )
     ]
 

@@ -275,6 +275,7 @@ async def test_a_first_update_sets_the_status_bumps_the_version_and_publishes(
             issue_id=issue.id,
             update_id=written.update.id,
             version=2,
+            position=written.position,
         )
     ]
 
@@ -311,6 +312,7 @@ async def test_a_back_filled_update_leaves_the_status_but_bumps_the_version(
             issue_id=issue.id,
             update_id=written.update.id,
             version=3,
+            position=written.position,
         )
     ]
 
@@ -777,6 +779,7 @@ async def test_retracting_marks_the_update_and_keeps_it(
             issue_id=issue.id,
             update_id=written.update.id,
             version=4,
+            position=retracted.position,
         )
     ]
 

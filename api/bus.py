@@ -1,0 +1,127 @@
+"""The event bus: how a committed write wakes the subscribers of every process.
+
+A bus carries wake-ups, not data. In one process (the SQLite default) a publish
+wakes the local hub directly. On PostgreSQL a publish is a NOTIFY carrying the
+feed position, and every process LISTENs on a dedicated connection; the hub then
+reads what changed from the feed table. A lost notification or a dropped listener
+therefore delays an event, never loses it: the next wake-up, the reconnect or the
+hub's periodic check reads everything after the last position seen.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import asyncpg
+from tortoise import connections
+
+from models.config import normalise_url
+from models.events import Event
+
+logger = logging.getLogger("bilateral.bus")
+
+CHANNEL = "bilateral_feed"
+LISTENER_NAME = "bilateral-listener"
+RECONNECT_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
+
+Wake = Callable[[], None]
+
+
+class EventBus(Protocol):
+    """Publishes committed events and wakes this process when any process does."""
+
+    async def publish(self, event: Event) -> None:
+        """Announce a committed event (the app's Publish)."""
+
+    async def start(self, wake: Wake) -> None:
+        """Call `wake` whenever any process may have appended to the feed."""
+
+    async def stop(self) -> None:
+        """Stop listening."""
+
+
+class LocalBus:
+    """One process: a publish wakes the hub of this process."""
+
+    def __init__(self) -> None:
+        self._wake: Wake | None = None
+
+    async def publish(self, event: Event) -> None:
+        if self._wake is not None and event.position is not None:
+            self._wake()
+
+    async def start(self, wake: Wake) -> None:
+        self._wake = wake
+
+    async def stop(self) -> None:
+        self._wake = None
+
+
+class PostgresBus:
+    """Many processes over one PostgreSQL: NOTIFY on publish, LISTEN per process."""
+
+    def __init__(self, database_url: str) -> None:
+        self.dsn = normalise_url(database_url).replace("postgres://", "postgresql://")
+        self._task: asyncio.Task[None] | None = None
+        self.connected = asyncio.Event()
+
+    async def publish(self, event: Event) -> None:
+        if event.position is None:
+            return
+        await connections.get("default").execute_query(
+            "SELECT pg_notify($1, $2)", [CHANNEL, str(event.position)]
+        )
+
+    async def start(self, wake: Wake) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._listen(wake), name=LISTENER_NAME)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _listen(self, wake: Wake) -> None:
+        """Stay subscribed: reconnect after every drop, then catch up by position."""
+        failures = 0
+        while True:
+            try:
+                await self._listen_once(wake)
+                failures = 0
+            except (OSError, asyncpg.PostgresError) as error:
+                delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
+                failures += 1
+                logger.warning("Event listener: %s; retrying in %.2fs", error, delay)
+                await asyncio.sleep(delay)
+
+    async def _listen_once(self, wake: Wake) -> None:
+        dropped = asyncio.Event()
+        connection = await asyncpg.connect(
+            self.dsn, server_settings={"application_name": LISTENER_NAME}
+        )
+        try:
+            connection.add_termination_listener(lambda _: dropped.set())
+
+            def notified(*_: Any) -> None:
+                wake()
+
+            await connection.add_listener(CHANNEL, notified)
+            self.connected.set()
+            wake()  # whatever was appended while we were not listening
+            await dropped.wait()
+            logger.warning("Event listener: connection lost; reconnecting")
+        finally:
+            self.connected.clear()
+            if not connection.is_closed():
+                await connection.close(timeout=1)
+            else:
+                connection.terminate()
+
+
+def bus_for(database_url: str) -> EventBus:
+    """PostgreSQL LISTEN/NOTIFY for a PostgreSQL database, else in-process."""
+    if normalise_url(database_url).startswith("postgres://"):
+        return PostgresBus(database_url)
+    return LocalBus()

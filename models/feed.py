@@ -1,0 +1,150 @@
+"""Writing and reading the update feed: the table subscriptions are served from.
+
+An event on the bus only says "the feed moved"; what moved is always read back from
+here, by position, so a lost wake-up, a restart or a reconnect loses nothing.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise import connections
+
+from models.database import dialect
+from models.enums import FeedKind, IssueStatus
+from models.errors import NotFoundError
+from models.feed_entry import FeedEntry
+from models.issue import Issue
+from models.status_update import StatusUpdate
+from models.timeline import previous_statuses
+
+BATCH = 500
+# Any constant will do, as long as nothing else uses it as an advisory lock key.
+POSITION_LOCK = 0x62696C6174
+
+_MISSING_ENTRIES = """
+INSERT INTO feed_entry (kind, update_id, issue_id, relationship_id, created_at)
+SELECT '{kind}', su.id, su.issue_id, i.relationship_id, {at}
+FROM status_update su JOIN issue i ON i.id = su.issue_id
+WHERE {condition} AND NOT EXISTS (
+    SELECT 1 FROM feed_entry f WHERE f.update_id = su.id AND f.kind = '{kind}'
+)
+ORDER BY {at}, su.id
+"""
+
+
+@dataclass(frozen=True)
+class FeedScope:
+    """Which entries a reader wants: one issue's, one relationship's, or all."""
+
+    issue_id: int | None = None
+    relationship_id: int | None = None
+
+    def includes(self, item: "FeedItem") -> bool:
+        """Whether an entry read without a scope belongs to this one."""
+        return (self.issue_id is None or item.issue.id == self.issue_id) and (
+            self.relationship_id is None
+            or item.issue.relationship_id == self.relationship_id
+        )
+
+
+EVERYTHING = FeedScope()
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry with the rows a subscriber shows: the update as it stands now."""
+
+    position: int
+    kind: FeedKind
+    update: StatusUpdate
+    issue: Issue
+    previous_status: IssueStatus | None
+
+
+async def append_entry(kind: FeedKind, update: StatusUpdate, issue: Issue) -> int:
+    """Add an entry as the last statement of a write; returns its position.
+
+    On PostgreSQL the writers take positions one at a time under an advisory lock
+    held until commit, so positions become visible in increasing order: a reader
+    that sees position n already sees every committed position below n. SQLite
+    admits one writer at a time, which gives the same guarantee.
+    """
+    if dialect() == "postgres":
+        await connections.get("default").execute_query(
+            "SELECT pg_advisory_xact_lock($1)", [POSITION_LOCK]
+        )
+    entry = await FeedEntry.create(
+        kind=kind,
+        update_id=update.id,
+        issue_id=issue.id,
+        relationship_id=issue.relationship_id,
+    )
+    return int(entry.id)
+
+
+async def record_missing_entries() -> None:
+    """Give every update written outside the operations (seeds) its entries."""
+    connection = connections.get("default")
+    if dialect() == "postgres":
+        await connection.execute_query(
+            "SELECT pg_advisory_xact_lock($1)", [POSITION_LOCK]
+        )
+    for kind, at, condition in (
+        (FeedKind.RECORDED, "su.recorded_at", "1 = 1"),
+        (FeedKind.RETRACTED, "su.retracted_at", "su.retracted_at IS NOT NULL"),
+    ):
+        sql = _MISSING_ENTRIES.format(kind=kind.value, at=at, condition=condition)
+        await connection.execute_query(sql)
+
+
+async def read_feed(
+    after: int, scope: FeedScope = EVERYTHING, limit: int = BATCH
+) -> list[FeedItem]:
+    """The entries after a position, oldest first, at most `limit` of them."""
+    query = FeedEntry.filter(id__gt=after).order_by("id").limit(limit)
+    if scope.issue_id is not None:
+        query = query.filter(issue_id=scope.issue_id)
+    if scope.relationship_id is not None:
+        query = query.filter(relationship_id=scope.relationship_id)
+    entries = await query.values("id", "kind", "update_id", "issue_id")
+    if not entries:
+        return []
+    return await _items(entries)
+
+
+async def _items(entries: Sequence[dict[str, Any]]) -> list[FeedItem]:
+    update_ids = list({int(e["update_id"]) for e in entries})
+    updates = {row.pk: row for row in await StatusUpdate.filter(id__in=update_ids)}
+    issue_ids = {row.issue_id for row in updates.values()}
+    issues = {row.pk: row for row in await Issue.filter(id__in=issue_ids)}
+    previous = await previous_statuses(update_ids)
+    items = []
+    for entry in entries:
+        update = updates[int(entry["update_id"])]
+        items.append(
+            FeedItem(
+                position=int(entry["id"]),
+                kind=FeedKind(entry["kind"]),
+                update=update,
+                issue=issues[update.issue_id],
+                previous_status=previous.get(update.pk),
+            )
+        )
+    return items
+
+
+async def position_of(update_id: int, field: str = "after") -> int:
+    """The position at which an update was recorded; replaying after it skips it."""
+    found = await FeedEntry.filter(update_id=update_id, kind=FeedKind.RECORDED).first()
+    if found is not None:
+        return int(found.id)
+    if not await StatusUpdate.exists(id=update_id):
+        raise NotFoundError(field, "StatusUpdate", update_id)
+    return 0
+
+
+async def latest_position() -> int:
+    """The newest position, or 0 for an empty feed."""
+    found = await FeedEntry.all().order_by("-id").first()
+    return int(found.id) if found is not None else 0
