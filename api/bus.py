@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import asyncpg
 from tortoise import connections
 
-from models.config import normalise_url
+from models.config import is_postgres, normalise_url
 from models.events import Event
 
 logger = logging.getLogger("bilateral.bus")
@@ -122,6 +122,6 @@ class PostgresBus:
 
 def bus_for(database_url: str) -> EventBus:
     """PostgreSQL LISTEN/NOTIFY for a PostgreSQL database, else in-process."""
-    if normalise_url(database_url).startswith("postgres://"):
+    if is_postgres(database_url):
         return PostgresBus(database_url)
     return LocalBus()

@@ -7,8 +7,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from api.settings import DEFAULT_HOST, DEFAULT_PORT, Settings
+from api.settings import DEFAULT_HOST, DEFAULT_PORT, Settings, SettingsError
 from api.token_commands import token_command
+from models.config import is_postgres
 from models.database import migrate, open_database
 from models.enums import TokenRole
 from models.issue import Issue
@@ -29,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST, help="default: %(default)s")
     serve.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help="default: %(default)s"
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="server processes sharing the port (more than 1 needs PostgreSQL); "
+        "default: %(default)s",
     )
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser(
@@ -76,27 +84,57 @@ async def _seed(url: str) -> str:
     )
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    """Prepare the database once, then start the worker processes."""
     import uvicorn
 
     from api.app import create_app
 
+    if workers > 1 and not is_postgres(settings.database_url):
+        print(
+            "bilateral: --workers above 1 needs PostgreSQL (set DATABASE_URL): "
+            "SQLite admits one writer and its events stay inside one process.",
+            file=sys.stderr,
+        )
+        return 2
+    # Before any worker starts, so migrations and seeding never run concurrently.
     print(asyncio.run(prepare_database(settings.database_url)))
+    log_level = settings.log_level.lower()
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+        return 0
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level=settings.log_level.lower()
+        "api.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level=log_level,
     )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit status is the return value."""
     args = _parser().parse_args(argv)
-    settings = Settings.from_environment()
+    try:
+        settings = Settings.from_environment()
+    except SettingsError as error:
+        print(f"bilateral: {error}", file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=settings.log_level, format="%(levelname)s %(name)s %(message)s"
     )
     if args.command == "serve":
-        _serve(settings, args.host, args.port)
-    elif args.command == "migrate":
+        return _serve(settings, args.host, args.port, args.workers)
+    if args.command == "migrate":
         asyncio.run(migrate(settings.database_url))
         print("migrations applied")
     elif args.command == "seed":

@@ -47,9 +47,14 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def is_postgres(url: str) -> bool:
+    """Whether a database URL names a PostgreSQL server."""
+    return normalise_url(url).startswith("postgres://")
+
+
 def _with_pool(url: str, pool_size: int | None) -> str:
     """Size the PostgreSQL pool, unless the URL already does."""
-    if pool_size is None or not url.startswith("postgres://") or "maxsize=" in url:
+    if pool_size is None or not is_postgres(url) or "maxsize=" in url:
         return url
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}minsize=1&maxsize={pool_size}"

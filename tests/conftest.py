@@ -105,14 +105,20 @@ async def empty_db(
 
 
 @pytest.fixture
-async def seeded_db(
+async def seeded_url(
     databases: DatabaseFactory, seeded_template: str
-) -> AsyncIterator[TortoiseContext]:
-    """An open, migrated database holding the seed data."""
+) -> AsyncIterator[str]:
+    """The URL of a new seeded database, which the test opens itself."""
     url = await databases.create("bilateral_test", seeded_template)
-    async with open_database(url) as context:
-        yield context
+    yield url
     await databases.drop(url)
+
+
+@pytest.fixture
+async def seeded_db(seeded_url: str) -> AsyncIterator[TortoiseContext]:
+    """An open, migrated database holding the seed data."""
+    async with open_database(seeded_url) as context:
+        yield context
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from typing import Any
 
 from models.api_token import ApiToken
+from models.feed_entry import FeedEntry
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
@@ -22,5 +23,6 @@ async def snapshot() -> dict[str, Any]:
             MeetingIssue,
             ApiToken,
             IdempotencyKey,
+            FeedEntry,
         )
     }

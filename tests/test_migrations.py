@@ -189,8 +189,10 @@ async def test_upgrading_a_database_with_history_keeps_it(database_url: str) -> 
     # then the rows are intact, the new column reads as unset and the feed holds
     # the history in the order it was written
     async with open_database(database_url):
-        entries = await FeedEntry.all().order_by("id").values_list(
-            "id", "kind", "update_id", "issue_id", "relationship_id"
+        entries = (
+            await FeedEntry.all()
+            .order_by("id")
+            .values_list("id", "kind", "update_id", "issue_id", "relationship_id")
         )
         assert entries == [
             (1, FeedKind.RECORDED, 1, 1, 1),

@@ -26,7 +26,6 @@ from models.status_update import StatusUpdate
 from models.tokens import create_token
 from tests.api.graphql import JSON, gql, mutate, only_error, row_id, validation_error
 from tests.conftest import EventRecorder, Tokens
-from tests.databases import DatabaseFactory
 from tests.factories import feed_position, make_issue
 from tests.snapshots import snapshot
 
@@ -911,16 +910,6 @@ async def test_a_refused_call_does_not_use_up_its_key(
 
 
 # A replay across a restart of the server
-
-
-@pytest.fixture
-async def seeded_url(
-    databases: DatabaseFactory, seeded_template: str
-) -> AsyncIterator[str]:
-    """The URL of a new seeded database, which the test opens itself."""
-    url = await databases.create("bilateral_test", seeded_template)
-    yield url
-    await databases.drop(url)
 
 
 @asynccontextmanager
