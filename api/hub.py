@@ -10,7 +10,7 @@ from its own position, so a slow client costs memory only up to its queue size.
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 
 from api.bus import EventBus
 from models.feed import BATCH, FeedItem, FeedScope, latest_position, read_feed
@@ -82,13 +82,15 @@ class Hub:
 
     async def stream(
         self, scope: FeedScope, after: int | None
-    ) -> AsyncIterator[FeedItem]:
+    ) -> AsyncGenerator[FeedItem, None]:
         """Entries in scope after `after` (or from now), oldest first, endlessly."""
         await self.start()
         subscriber = Subscriber(scope)
         self.subscribers.add(subscriber)
         try:
-            cursor = await latest_position() if after is None else after
+            # "From now" is from what the hub had handed out when this subscriber
+            # joined: everything later reaches its queue or the table read below.
+            cursor = self.position if after is None else after
             while True:
                 subscriber.restart()
                 async for stored in _table_after(cursor, scope):

@@ -106,3 +106,55 @@ def test_token_commands_refuse_clearly(tmp_path: Path) -> None:
     assert unknown.stderr.strip() == "error: No token is named 'nobody'."
     assert bad_role.returncode == 2
     assert "invalid choice: 'owner'" in bad_role.stderr
+
+
+def test_serve_refuses_several_workers_on_sqlite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given the SQLite default
+    database = tmp_path / "workers.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite://{database}")
+
+    # when serve is asked for two workers
+    status = main(["serve", "--workers", "2"])
+
+    # then it refuses before touching the database
+    assert status == 2
+    assert capsys.readouterr().err == (
+        "bilateral: --workers above 1 needs PostgreSQL (set DATABASE_URL): SQLite "
+        "admits one writer and its events stay inside one process.\n"
+    )
+    assert not database.exists()
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "two"])
+def test_serve_refuses_a_worker_count_below_one(
+    workers: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--workers", workers])
+
+    assert exited.value.code == 2
+    assert "argument --workers" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("BILATERAL_MAX_SUBSCRIPTIONS", "0"),
+        ("BILATERAL_DB_POOL_SIZE", "many"),
+        ("BILATERAL_EVENT_POLL_SECONDS", "-1"),
+    ],
+)
+def test_a_bad_setting_is_named_and_refused(
+    name: str,
+    value: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(name, value)
+
+    assert main(["schema"]) == 2
+    assert capsys.readouterr().err == (
+        f"bilateral: {name} must be a positive number; got {value!r}.\n"
+    )

@@ -1,0 +1,135 @@
+"""The hub of one process: every subscriber gets every entry once, in order."""
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator
+
+import pytest
+from tortoise.context import TortoiseContext
+
+from api import hub as hub_module
+from api.bus import LocalBus
+from api.hub import Hub
+from models.enums import IssueStatus
+from models.feed import EVERYTHING, FeedItem, FeedScope, read_feed
+from models.status_operations import post_status_update
+from tests.factories import make_issue
+from tests.live import eventually
+
+UPDATES = 12
+
+
+async def post_many(hub: Hub, count: int) -> list[int]:
+    """Post `count` updates to a new issue, publishing on the hub's bus."""
+    issue = await make_issue(slug=f"issue-{count}")
+    positions = []
+    for day in range(1, count + 1):
+        written = await post_status_update(
+            issue.id,
+            status=IssueStatus.IN_PROGRESS,
+            occurred_on=f"2025-01-{day:02d}",
+            note=f"Day {day}.",
+            actor="editor",
+            publish=hub.bus.publish,
+        )
+        positions.append(written.position)
+    return [p for p in positions if p is not None]
+
+
+async def take(stream: AsyncGenerator[FeedItem, None], count: int) -> list[int]:
+    """The positions of the next `count` entries of a stream."""
+    return [(await anext(stream)).position for _ in range(count)]
+
+
+@pytest.fixture
+async def hub(empty_db: TortoiseContext) -> AsyncIterator[Hub]:
+    """A started hub on the in-process bus."""
+    started = Hub(LocalBus(), poll_seconds=60)
+    await started.start()
+    yield started
+    await started.stop()
+
+
+async def test_a_subscriber_that_falls_behind_reads_the_rest_from_the_table(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a subscriber whose queue holds 3 entries, and which reads nothing yet
+    monkeypatch.setattr(hub_module, "QUEUE_SIZE", 3)
+    stream = hub.stream(EVERYTHING, after=None)
+    first = asyncio.create_task(anext(stream))
+    await eventually(lambda: len(hub.subscribers) == 1)
+
+    # when 12 updates are fanned out to it
+    positions = await post_many(hub, UPDATES)
+    await eventually(lambda: hub.position == positions[-1])
+
+    # then its queue overflowed, and it still gets all 12, in order, once each
+    (subscriber,) = hub.subscribers
+    assert subscriber.queue.qsize() <= 1
+    assert [(await first).position, *await take(stream, UPDATES - 1)] == positions
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(anext(stream), 0.2)
+    await stream.aclose()
+    assert hub.subscribers == set()
+
+
+async def test_a_subscriber_resumes_from_a_position_without_a_repeat(
+    hub: Hub,
+) -> None:
+    # given six updates, the third of which a client saw last
+    positions = await post_many(hub, 6)
+
+    # when it subscribes after the third, and three more are posted
+    stream = hub.stream(EVERYTHING, after=positions[2])
+    replayed = await take(stream, 3)
+    later = await post_many(hub, 3)
+
+    # then it gets the three it missed, then the three new ones, nothing twice
+    assert replayed == positions[3:]
+    assert await take(stream, 3) == later
+    await stream.aclose()
+
+
+async def test_an_entry_committed_before_the_hub_read_it_still_reaches_a_new_subscriber(
+    hub: Hub,
+) -> None:
+    # given an update committed without waking the hub (its wake-up was lost)
+    issue = await make_issue(slug="quiet")
+    written = await post_status_update(
+        issue.id,
+        status=IssueStatus.STALLED,
+        occurred_on="2025-03-01",
+        note="Quiet.",
+        actor="editor",
+    )
+
+    # when a client subscribes "from now"
+    stream = hub.stream(EVERYTHING, after=None)
+
+    # then it still gets that update: "now" is what the hub had handed out
+    assert await take(stream, 1) == [written.position]
+    await stream.aclose()
+
+
+async def test_a_failed_read_is_retried_and_nothing_is_lost(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a subscriber, and a feed read that fails once
+    stream = hub.stream(EVERYTHING, after=None)
+    first = asyncio.create_task(anext(stream))
+    await eventually(lambda: len(hub.subscribers) == 1)
+    failures = [RuntimeError("connection reset")]
+
+    async def flaky_read(after: int, *scope: FeedScope) -> list[FeedItem]:
+        if failures and not scope:  # the hub's own read, not the stream's
+            raise failures.pop()
+        return await read_feed(after, *scope)
+
+    monkeypatch.setattr(hub_module, "read_feed", flaky_read)
+    monkeypatch.setattr(hub_module, "RETRY_SECONDS", 0.01)
+
+    # when two updates are posted
+    positions = await post_many(hub, 2)
+
+    # then both still arrive once the read is retried
+    assert [(await first).position, *await take(stream, 1)] == positions
+    await stream.aclose()

@@ -1,0 +1,210 @@
+"""Several server processes over one PostgreSQL: events cross between them.
+
+Each server here is a process of its own, started as a worker is
+(`uvicorn api.app:app_from_environment --factory`), on a free port.
+"""
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
+
+import httpx
+import pytest
+from tortoise.context import TortoiseContext
+
+from api.bus import LISTENER_NAME
+from api.relay import global_id
+from models.database import dialect, fetch_all, open_database
+from models.issue import Issue
+from models.status_update import StatusUpdate
+from tests.api.feed import SUBSCRIBE, event_ids, post_update
+from tests.conftest import Tokens
+from tests.databases import DatabaseFactory
+from tests.live import free_port, graphql_socket, server_process, wait_until_ready
+
+DELIVERY_SECONDS = 1.0
+UPDATES = 5
+
+
+@pytest.fixture
+def postgres_only(seeded_db: TortoiseContext) -> None:
+    """Skip unless the tests run on PostgreSQL."""
+    if dialect() != "postgres":
+        pytest.skip("several processes share a PostgreSQL database, not SQLite")
+
+
+@pytest.fixture
+def two_servers(postgres_only: None, seeded_url: str) -> Iterator[tuple[str, str]]:
+    """Processes A and B on free ports over the test's database."""
+    with ExitStack() as stack:
+        yield (
+            stack.enter_context(server_process(seeded_url)),
+            stack.enter_context(server_process(seeded_url)),
+        )
+
+
+@pytest.fixture
+async def issue_id(seeded_db: TortoiseContext) -> str:
+    """A seeded issue to post to."""
+    return global_id("Issue", (await Issue.get(slug="lac-disengagement")).pk)
+
+
+@pytest.fixture
+async def last_seen(seeded_db: TortoiseContext) -> str:
+    """The newest seeded update: subscribing after it waits for new ones only."""
+    newest = await StatusUpdate.all().order_by("-id").first()
+    assert newest is not None
+    return global_id("StatusUpdate", newest.pk)
+
+
+@pytest.fixture
+async def http_b(two_servers: tuple[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of process B."""
+    async with httpx.AsyncClient(base_url=two_servers[1]) as http:
+        yield http
+
+
+async def listeners() -> list[dict[str, object]]:
+    """The event listeners' connections to this database."""
+    return await fetch_all(
+        "SELECT pid FROM pg_stat_activity "
+        "WHERE application_name = $1 AND datname = current_database()",
+        [LISTENER_NAME],
+    )
+
+
+async def test_updates_posted_on_one_process_reach_subscribers_on_another(
+    two_servers: tuple[str, str],
+    http_b: httpx.AsyncClient,
+    tokens: Tokens,
+    issue_id: str,
+    last_seen: str,
+) -> None:
+    server_a, _ = two_servers
+    async with graphql_socket(server_a) as ws:
+        # given a client subscribed on process A
+        await ws.subscribe("all", SUBSCRIBE, {"after": last_seen})
+
+        # when five updates are posted through process B, one after another
+        posted, received = [], []
+        for n in range(UPDATES):
+            posted.append(await post_update(http_b, tokens.editor, issue_id, f"{n}."))
+            # then each reaches A within a second of B's response, in order
+            received.append(await ws.data(seconds=DELIVERY_SECONDS))
+
+    assert event_ids(received) == posted
+
+
+async def test_resubscribing_with_after_receives_exactly_what_was_missed(
+    two_servers: tuple[str, str],
+    http_b: httpx.AsyncClient,
+    tokens: Tokens,
+    issue_id: str,
+    last_seen: str,
+) -> None:
+    server_a, _ = two_servers
+    # given a client on A that saw one update, then disconnected
+    async with graphql_socket(server_a) as ws:
+        await ws.subscribe("all", SUBSCRIBE, {"after": last_seen})
+        seen = await post_update(http_b, tokens.editor, issue_id, "Seen.")
+        assert event_ids([await ws.data()]) == [seen]
+    missed = [
+        await post_update(http_b, tokens.editor, issue_id, f"Missed {n}.")
+        for n in range(3)
+    ]
+
+    async with graphql_socket(server_a) as ws:
+        # when it resubscribes after the update it saw, and one more is posted
+        await ws.subscribe("again", SUBSCRIBE, {"after": seen})
+        replayed = [await ws.data() for _ in missed]
+        live = await post_update(http_b, tokens.editor, issue_id, "Live.")
+
+        # then it gets exactly the three it missed, then the live one, no more
+        assert event_ids(replayed) == missed
+        assert event_ids([await ws.data(seconds=DELIVERY_SECONDS)]) == [live]
+        with pytest.raises(TimeoutError):
+            await ws.receive(0.3)
+
+
+async def test_updates_still_arrive_after_the_listener_connections_are_killed(
+    two_servers: tuple[str, str],
+    http_b: httpx.AsyncClient,
+    tokens: Tokens,
+    issue_id: str,
+    last_seen: str,
+) -> None:
+    server_a, _ = two_servers
+    async with graphql_socket(server_a) as ws:
+        # given a subscriber on A, which has received one update
+        await ws.subscribe("all", SUBSCRIBE, {"after": last_seen})
+        before = await post_update(http_b, tokens.editor, issue_id, "Before.")
+        assert event_ids([await ws.data()]) == [before]
+
+        # when every listener connection is terminated by the server
+        killed = await fetch_all(
+            "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity "
+            "WHERE application_name = $1 AND datname = current_database()",
+            [LISTENER_NAME],
+        )
+        # and updates are posted straight away, while the listeners reconnect
+        posted = [
+            await post_update(http_b, tokens.editor, issue_id, f"After {n}.")
+            for n in range(3)
+        ]
+
+        # then all of them still arrive, in order, none missing
+        received = [await ws.data(seconds=10) for _ in posted]
+
+    assert [row["killed"] for row in killed] == [True, True]
+    assert event_ids(received) == posted
+    for _ in range(200):  # both processes listen again
+        if len(await listeners()) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert len(await listeners()) == 2
+
+
+def test_serve_with_workers_prepares_the_database_once_then_starts_them(
+    databases: DatabaseFactory, database_url: str
+) -> None:
+    if databases.backend != "postgres":
+        pytest.skip("--workers above 1 needs PostgreSQL")
+    # given an empty PostgreSQL database
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "api.cli", "serve", "--workers", "2"]
+
+    # when `bilateral serve --workers 2` starts
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_ready(f"http://127.0.0.1:{port}", process)
+        counted = asyncio.run(count_rows_and_listeners(database_url))
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=15)
+
+    # then it seeded once, before two workers each started listening
+    assert output.splitlines()[0] == "seeded 14 issues, 113 updates, 12 meetings"
+    assert counted == (14, 113, 2)
+
+
+async def count_rows_and_listeners(url: str) -> tuple[int, int, int]:
+    """Issues, updates and listener connections in a database (polled briefly)."""
+    async with open_database(url):
+        for _ in range(200):
+            if len(await listeners()) >= 2:
+                break
+            await asyncio.sleep(0.05)
+        return (
+            await Issue.all().count(),
+            await StatusUpdate.all().count(),
+            len(await listeners()),
+        )
