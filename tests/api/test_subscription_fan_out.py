@@ -13,7 +13,7 @@ from api.relay import global_id
 from api.settings import Settings
 from models.issue import Issue
 from tests.api.feed import SUBSCRIBE, event_ids, post_update
-from tests.conftest import Tokens
+from tests.conftest import QueryCounter, Tokens
 from tests.live import GraphQLSocket, eventually, graphql_socket, serving
 
 SUBSCRIBERS = 200
@@ -60,3 +60,51 @@ async def test_200_subscribers_each_receive_a_burst_of_50_updates(
         f"\n{SUBSCRIBERS} subscribers x {BURST} updates: "
         f"{SUBSCRIBERS * BURST} deliveries in {elapsed:.2f}s"
     )
+
+
+async def statements_to_deliver_one_update(
+    seeded_url: str, editor: str, subscribers: int, sql_queries: QueryCounter
+) -> int:
+    """SQL statements run between posting one update and its delivery to all."""
+    app = create_app(Settings(database_url=seeded_url), manage_database=False)
+    hub: Hub = app.state.hub
+    issue = await Issue.get(slug="border-peace-normalisation")
+    async with (
+        serving(app) as base,
+        AsyncExitStack() as stack,
+        httpx.AsyncClient(base_url=base) as http,
+    ):
+        sockets = [
+            await stack.enter_async_context(graphql_socket(base))
+            for _ in range(subscribers)
+        ]
+        for ws in sockets:
+            await ws.subscribe("all", SUBSCRIBE)
+        await eventually(lambda: len(hub.subscribers) == subscribers)
+        counts = []
+        for note in ("Warm-up: every stream now waits on its queue.", "Counted."):
+            sql_queries.statements.clear()
+            await post_update(http, editor, global_id("Issue", issue.pk), note)
+            for ws in sockets:
+                await ws.data()
+            counts.append(sql_queries.count)
+        return counts[-1]
+
+
+async def test_delivering_an_update_costs_the_same_sql_for_1_or_25_subscribers(
+    seeded_db: TortoiseContext,
+    seeded_url: str,
+    tokens: Tokens,
+    sql_queries: QueryCounter,
+) -> None:
+    # when one update is delivered to 1 subscriber, then to 25
+    one = await statements_to_deliver_one_update(
+        seeded_url, tokens.editor, 1, sql_queries
+    )
+    many = await statements_to_deliver_one_update(
+        seeded_url, tokens.editor, 25, sql_queries
+    )
+
+    # then the hub read the feed once for all of them, and each subscriber's
+    # `issue` and `previousStatus` came from that read
+    assert one == many
