@@ -8,6 +8,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack
 
@@ -89,13 +90,16 @@ async def test_updates_posted_on_one_process_reach_subscribers_on_another(
         await ws.subscribe("all", SUBSCRIBE, {"after": last_seen})
 
         # when five updates are posted through process B, one after another
-        posted, received = [], []
+        posted, received, latencies = [], [], []
         for n in range(UPDATES):
             posted.append(await post_update(http_b, tokens.editor, issue_id, f"{n}."))
+            answered = time.perf_counter()
             # then each reaches A within a second of B's response, in order
             received.append(await ws.data(seconds=DELIVERY_SECONDS))
+            latencies.append(time.perf_counter() - answered)
 
     assert event_ids(received) == posted
+    print(f"\nB's response to A's event: at most {max(latencies) * 1000:.1f} ms")
 
 
 async def test_resubscribing_with_after_receives_exactly_what_was_missed(
