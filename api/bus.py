@@ -9,6 +9,7 @@ hub's periodic check reads everything after the last position seen.
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -24,6 +25,7 @@ logger = logging.getLogger("bilateral.bus")
 CHANNEL = "bilateral_feed"
 LISTENER_NAME = "bilateral-listener"
 RECONNECT_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
+PROBE_SECONDS = 15.0
 
 Wake = Callable[[], None]
 
@@ -64,7 +66,6 @@ class PostgresBus:
     def __init__(self, database_url: str) -> None:
         self.dsn = normalise_url(database_url).replace("postgres://", "postgresql://")
         self._task: asyncio.Task[None] | None = None
-        self.connected = asyncio.Event()
 
     async def publish(self, event: Event) -> None:
         if event.position is None:
@@ -90,7 +91,7 @@ class PostgresBus:
             try:
                 await self._listen_once(wake)
                 failures = 0
-            except (OSError, asyncpg.PostgresError) as error:
+            except Exception as error:  # whatever broke, listen again
                 delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
                 failures += 1
                 logger.warning("Event listener: %s; retrying in %.2fs", error, delay)
@@ -108,12 +109,15 @@ class PostgresBus:
                 wake()
 
             await connection.add_listener(CHANNEL, notified)
-            self.connected.set()
             wake()  # whatever was appended while we were not listening
-            await dropped.wait()
+            while not dropped.is_set():
+                # A silent network failure closes nothing: probe now and then.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(dropped.wait(), PROBE_SECONDS)
+                    break
+                await asyncio.wait_for(connection.fetchval("SELECT 1"), PROBE_SECONDS)
             logger.warning("Event listener: connection lost; reconnecting")
         finally:
-            self.connected.clear()
             if not connection.is_closed():
                 await connection.close(timeout=1)
             else:
