@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -12,9 +13,12 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from api.auth import AuthenticationMiddleware
 from api.bus import bus_for
+from api.endpoint import GraphQLEndpoint
 from api.graphql_app import BilateralGraphQL
 from api.hub import Hub
+from api.rate_limit import rate_limiter
 from api.request_id import RequestIdMiddleware
+from api.schema import SchemaOptions, build_schema
 from api.settings import Settings
 from models.config import tortoise_config
 from models.database import ping
@@ -55,7 +59,11 @@ def create_app(
         await bus.publish(event)
         await publish(event)
 
-    endpoint = BilateralGraphQL(settings, announce, hub)
+    schema = build_schema(SchemaOptions(settings.limits, settings.introspection))
+    view = BilateralGraphQL(settings, announce, hub, schema)
+    endpoint = GraphQLEndpoint(
+        settings, schema, view, rate_limiter(settings.rate_limit)
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -65,7 +73,9 @@ def create_app(
             finally:
                 await hub.stop()
             return
-        config = tortoise_config(settings.database_url, settings.pool_size)
+        config = tortoise_config(
+            settings.database_url, settings.pool_size, settings.statement_timeout_ms
+        )
         async with RegisterTortoise(app, config=config):
             await hub.start()
             try:
@@ -84,6 +94,15 @@ def create_app(
     )
     app.add_middleware(AuthenticationMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
     app.state.hub = hub
     return app
 

@@ -1,6 +1,7 @@
 """Top-level GraphQL errors: client mistakes get a code, the unexpected is masked."""
 
 import logging
+import re
 from typing import Any
 
 from graphql import GraphQLError
@@ -20,6 +21,14 @@ class BadUserInputError(GraphQLError):
 
     def __init__(self, message: str, **extensions: Any) -> None:
         super().__init__(message, extensions={"code": BAD_USER_INPUT, **extensions})
+
+
+SUGGESTION = re.compile(r" ?Did you mean .*\?$", re.DOTALL)
+
+
+def without_suggestions(message: str) -> str:
+    """A message without its trailing "Did you mean ...?" hint."""
+    return SUGGESTION.sub("", message)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
@@ -42,13 +51,22 @@ def _as_user_error(error: GraphQLError) -> GraphQLError:
 
 
 class MaskUnexpectedErrors(MaskErrors):
-    """Mask unexpected errors behind a generic one with the request id; log them."""
+    """Mask unexpected errors behind a generic one with the request id; log them.
 
-    def __init__(self) -> None:
+    With `hide_suggestions` (introspection off), "Did you mean ...?" hints are cut
+    from every message, so the schema cannot be guessed from them.
+    """
+
+    def __init__(self, hide_suggestions: bool = False) -> None:
         super().__init__(should_mask_error=_is_unexpected, error_message=MASKED_MESSAGE)
+        self.hide_suggestions = hide_suggestions
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return super()._process_errors([_as_user_error(error) for error in errors])
+        processed = super()._process_errors([_as_user_error(e) for e in errors])
+        if self.hide_suggestions:
+            for error in processed:
+                error.message = without_suggestions(error.message)
+        return processed
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", None)

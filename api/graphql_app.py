@@ -1,6 +1,6 @@
-"""The GraphQL endpoint: Strawberry's ASGI view with our per-request context.
+"""Strawberry's ASGI view: WebSocket and GraphiQL, with our per-request context.
 
-Queries and mutations come over HTTP; subscriptions over WebSocket, with the
+HTTP requests are served by api.endpoint; subscriptions come over WebSocket, with the
 graphql-transport-ws protocol only. Browsers cannot set headers on a WebSocket, so
 a token may also come in the `connection_init` payload as
 `{"authorization": "Bearer <secret>"}`; a bad one closes the connection with 4403.
@@ -20,7 +20,8 @@ from api.auth import viewer_of, viewer_of_credentials
 from api.context import Context
 from api.hub import Hub
 from api.request_id import request_id_of
-from api.schema import schema
+from api.schema import BilateralSchema
+from api.schema import schema as default_schema
 from api.settings import Settings
 from models.events import Publish
 
@@ -28,7 +29,13 @@ from models.events import Publish
 class BilateralGraphQL(GraphQL[Context, None]):
     """Serves `/graphql`: queries over GET and POST, GraphiQL in a browser."""
 
-    def __init__(self, settings: Settings, publish: Publish, hub: Hub) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        publish: Publish,
+        hub: Hub,
+        schema: BilateralSchema = default_schema,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -46,6 +53,14 @@ class BilateralGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        return self.context_of(request, response)
+
+    def context_of(
+        self,
+        request: Request | WebSocket,
+        response: Response | WebSocket | None = None,
+    ) -> Context:
+        """The context of one request or WebSocket connection."""
         return Context(
             request=request,
             response=response,

@@ -2,19 +2,29 @@
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache, partial
 from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.types import ExecutionContext
 
 from api.context import Context
+from api.documents import extra_rules
 from api.enums import IssueStatus, SortDirection
 from api.errors import MaskUnexpectedErrors
+from api.guards import EnforceLimits
 from api.issues.queries import list_issues
 from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
+from api.limits import Limits
 from api.loaders import Loaders
 from api.meetings import Meeting, MeetingFilter, list_meetings
 from api.mutation import Mutation
@@ -205,20 +215,38 @@ class BilateralSchema(strawberry.Schema):
         return None
 
 
-schema = BilateralSchema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    exception_handlers=EXCEPTION_HANDLERS,
-    types=[Issue, StatusUpdate, Meeting, Relationship],
-    extensions=[
-        MaskUnexpectedErrors,
-        ParserCache,
-        ValidationCache,
-        AuthorizeMutations,
-        FreshLoaders,
-    ],
-)
+@dataclass(frozen=True)
+class SchemaOptions:
+    """What makes one app's schema differ from another's."""
+
+    limits: Limits = field(default_factory=Limits)
+    introspection: bool = True
+
+
+@lru_cache(maxsize=8)
+def build_schema(options: SchemaOptions = SchemaOptions()) -> BilateralSchema:
+    """The schema with the limits and introspection switch of `options`."""
+    return BilateralSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        exception_handlers=EXCEPTION_HANDLERS,
+        types=[Issue, StatusUpdate, Meeting, Relationship],
+        extensions=[
+            partial(MaskUnexpectedErrors, hide_suggestions=not options.introspection),
+            ParserCache,
+            ValidationCache,
+            partial(
+                AddValidationRules, extra_rules(options.limits, options.introspection)
+            ),
+            partial(EnforceLimits, options.limits),
+            AuthorizeMutations,
+            FreshLoaders,
+        ],
+    )
+
+
+schema = build_schema()
 
 
 def schema_sdl() -> str:

@@ -1,10 +1,12 @@
 """Configuration from environment variables, with safe defaults."""
 
+import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
+from api.limits import Limits
 from models.config import DEFAULT_DATABASE_URL
 
 DEFAULT_HOST = "127.0.0.1"
@@ -24,6 +26,14 @@ class Settings:
     connection_init_seconds: float = 10.0
     event_poll_seconds: float = 5.0
     pool_size: int = 10
+    introspection: bool = True
+    cors_origins: tuple[str, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    rate_limit: int = 600
+    query_cost: int = 1
+    mutation_cost: int = 10
+    request_timeout_seconds: float = 10.0
+    statement_timeout_ms: int = 5_000
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -38,7 +48,31 @@ class Settings:
             max_subscriptions=_number(env, "BILATERAL_MAX_SUBSCRIPTIONS", 20, int),
             event_poll_seconds=_number(env, "BILATERAL_EVENT_POLL_SECONDS", 5.0, float),
             pool_size=_number(env, "BILATERAL_DB_POOL_SIZE", 10, int),
+            introspection=_flag(env.get("BILATERAL_INTROSPECTION"), default=True),
+            cors_origins=_list(env.get("BILATERAL_CORS_ORIGINS")),
+            limits=_limits(env),
+            rate_limit=_number(env, "BILATERAL_RATE_LIMIT", 600, int, allow_zero=True),
+            request_timeout_seconds=_number(
+                env, "BILATERAL_REQUEST_TIMEOUT_SECONDS", 10.0, float
+            ),
+            statement_timeout_ms=_number(
+                env, "BILATERAL_STATEMENT_TIMEOUT_MS", 5_000, int, allow_zero=True
+            ),
         )
+
+
+def _limits(env: Mapping[str, str]) -> Limits:
+    defaults = Limits()
+    return Limits(
+        depth=_number(env, "BILATERAL_MAX_DEPTH", defaults.depth, int),
+        aliases=_number(env, "BILATERAL_MAX_ALIASES", defaults.aliases, int),
+        tokens=_number(env, "BILATERAL_MAX_TOKENS", defaults.tokens, int),
+        document_chars=_number(
+            env, "BILATERAL_MAX_DOCUMENT_CHARS", defaults.document_chars, int
+        ),
+        body_bytes=_number(env, "BILATERAL_MAX_BODY_BYTES", defaults.body_bytes, int),
+        nodes=_number(env, "BILATERAL_MAX_NODES", defaults.nodes, int),
+    )
 
 
 class SettingsError(ValueError):
@@ -53,18 +87,23 @@ NumberT = TypeVar("NumberT", int, float)
 
 
 def _number(
-    env: Mapping[str, str], name: str, default: NumberT, kind: type[NumberT]
+    env: Mapping[str, str],
+    name: str,
+    default: NumberT,
+    kind: type[NumberT],
+    allow_zero: bool = False,
 ) -> NumberT:
-    """A positive number from the environment, or a SettingsError naming it."""
+    """A positive (or zero) number from the environment, or a SettingsError."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
         value = kind(raw)
     except ValueError:
-        value = kind(0)
-    if not value > 0:
-        raise SettingsError(f"{name} must be a positive number; got {raw!r}.")
+        value = kind(-1)
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        wanted = "a number of 0 or more" if allow_zero else "a positive number"
+        raise SettingsError(f"{name} must be {wanted}; got {raw!r}.")
     return value
 
 

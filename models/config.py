@@ -3,6 +3,8 @@
 import os
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
+
 DEFAULT_DATABASE_URL = "sqlite://bilateral.sqlite3"
 MODEL_MODULES = [
     "models.relationship",
@@ -21,13 +23,24 @@ def database_url() -> str:
 
 
 def tortoise_config(
-    url: str | None = None, pool_size: int | None = None
+    url: str | None = None,
+    pool_size: int | None = None,
+    statement_timeout_ms: int | None = None,
 ) -> dict[str, Any]:
-    """The Tortoise configuration for one database URL (and PostgreSQL pool size)."""
+    """The Tortoise configuration for one database URL.
+
+    On PostgreSQL, `pool_size` sizes the pool and `statement_timeout_ms` cancels any
+    statement running longer (0: no limit).
+    """
+    connection: str | dict[str, Any] = _with_pool(
+        normalise_url(url or database_url()), pool_size
+    )
+    if statement_timeout_ms and isinstance(connection, str) and is_postgres(connection):
+        connection = expand_db_url(connection)
+        settings = {"statement_timeout": str(statement_timeout_ms)}
+        connection["credentials"]["server_settings"] = settings
     return {
-        "connections": {
-            "default": _with_pool(normalise_url(url or database_url()), pool_size)
-        },
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

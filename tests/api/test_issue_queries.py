@@ -8,6 +8,8 @@ from datetime import date, datetime
 import httpx
 import pytest
 
+from api.limits import Limits
+from api.settings import Settings
 from tests.api.graphql import (
     JSON,
     STATUSES,
@@ -493,6 +495,8 @@ async def test_a_partial_date_takes_effect_from_its_first_day(
     }
 
 
+# One alias per day: 160 of them, far past the public limit, to batch the lookups.
+@pytest.mark.parametrize("settings", [Settings(limits=Limits(aliases=200))])
 async def test_status_as_of_matches_the_seed_history_around_every_update(
     client: httpx.AsyncClient,
 ) -> None:

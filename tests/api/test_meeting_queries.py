@@ -293,7 +293,7 @@ async def test_bad_page_arguments_of_meetings_are_bad_user_input(
 
 EVERY_ISSUES_MEETINGS = """
 {
-  issues(first: 100) {
+  issues(first: 50) {
     nodes {
       slug
       meetings(first: 100) { totalCount nodes { title } }

@@ -92,7 +92,7 @@ query IssueUpdates(
 
 EVERY_HISTORY = """
 {
-  issues(first: 100) {
+  issues(first: 50) {
     nodes {
       slug
       updates(first: 100) {

@@ -1,0 +1,41 @@
+"""The limits as schema extensions, so that WebSocket operations obey them too."""
+
+from collections.abc import Iterator
+from typing import Any, cast
+
+from graphql import ExecutionResult, get_operation_ast
+from strawberry.extensions import SchemaExtension
+
+from api.limits import Limits, node_count, node_limit_error
+
+
+class EnforceLimits(SchemaExtension):
+    """Token and length limits while parsing; the node limit before executing.
+
+    Depth and aliases are validation rules (see api.documents); HTTP requests are
+    checked by the endpoint before they get here, with the same functions.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    def on_operation(self) -> Iterator[None]:
+        # graphql-core's parse takes both; Strawberry's type names only the first.
+        options = cast(dict[str, Any], self.execution_context.parse_options)
+        options["max_tokens"] = self.limits.tokens
+        options["max_source_length"] = self.limits.document_chars
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        operation = (
+            get_operation_ast(document, context.operation_name) if document else None
+        )
+        if document is not None and operation is not None:
+            count = node_count(
+                context.schema._schema, document, operation, context.variables
+            )
+            if (error := node_limit_error(count, self.limits)) is not None:
+                context.result = ExecutionResult(data=None, errors=[error])
+        yield
