@@ -18,7 +18,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.http import process_result
 
 from api.documents import DocumentRules, prepare
-from api.errors import BAD_USER_INPUT
+from api.errors import BAD_USER_INPUT, TIMEOUT
 from api.graphql_app import BilateralGraphQL
 from api.http import (
     GraphQLRequest,
@@ -34,7 +34,7 @@ from api.rate_limit import RateLimiter, rate_key
 from api.schema import BilateralSchema
 from api.settings import Settings
 
-TIMEOUT = "TIMEOUT"
+RATE_LIMITED = "RATE_LIMITED"
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,7 @@ class GraphQLEndpoint:
                 f"points a minute (a query costs {self.settings.query_cost}, a "
                 f"mutation {self.settings.mutation_cost}). Retry in {retry_after} s.",
                 {"Retry-After": str(retry_after)},
+                RATE_LIMITED,
             )
 
     def _wants_graphiql(self, request: Request) -> bool:
@@ -173,8 +174,8 @@ def _timed_out(seconds: float) -> Any:
     from strawberry.types import ExecutionResult
 
     error = GraphQLError(
-        f"The request ran longer than {seconds:g} s and was cancelled; nothing it "
-        "would have written was kept. Ask for less, or retry later.",
+        f"The request ran longer than {seconds:g} s and was cancelled. A write "
+        "either committed whole or not at all: retry it with its idempotency key.",
         extensions={"code": TIMEOUT},
     )
     return ExecutionResult(data=None, errors=[error])

@@ -13,6 +13,8 @@ logger = logging.getLogger("bilateral.api")
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+TIMEOUT = "TIMEOUT"
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a cancelled statement
 MASKED_MESSAGE = "An unexpected error occurred. Quote the request id when reporting it."
 
 
@@ -37,7 +39,20 @@ def _is_unexpected(error: GraphQLError) -> bool:
 
 
 def _as_user_error(error: GraphQLError) -> GraphQLError:
-    """Domain refusals of read arguments (e.g. a foreign cursor) are client errors."""
+    """Domain refusals of read arguments (e.g. a foreign cursor) are client errors.
+
+    A statement cancelled by PostgreSQL's statement_timeout is a timeout, not a bug.
+    """
+    if getattr(error.original_error, "sqlstate", None) == QUERY_CANCELED:
+        return GraphQLError(
+            "A database statement ran longer than the limit and was cancelled. Ask "
+            "for less, or retry later.",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": TIMEOUT},
+        )
     if isinstance(error.original_error, PaginationError):
         return GraphQLError(
             str(error.original_error),

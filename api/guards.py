@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Any, cast
 
-from graphql import ExecutionResult, get_operation_ast
+from graphql import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from api.limits import Limits, node_count, node_limit_error
@@ -37,5 +37,7 @@ class EnforceLimits(SchemaExtension):
                 context.schema._schema, document, operation, context.variables
             )
             if (error := node_limit_error(count, self.limits)) is not None:
-                context.result = ExecutionResult(data=None, errors=[error])
+                # Raised, not set as the result: subscriptions ignore a result set
+                # here, and every transport reports an error raised here.
+                raise error
         yield

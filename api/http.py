@@ -27,12 +27,17 @@ class RequestError(Exception):
     """A request refused at the HTTP level, with its status and headers."""
 
     def __init__(
-        self, status: int, message: str, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        code: str = BAD_REQUEST,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -212,7 +217,7 @@ def request_error_response(
 
 def http_error_response(error: RequestError, media_type: str | None) -> Response:
     """A request that is not well-formed GraphQL over HTTP."""
-    body = {"errors": [{"message": error.message, "extensions": {"code": BAD_REQUEST}}]}
+    body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
     return respond(body, error.status, media_type or LEGACY_JSON, error.headers)
 
 
