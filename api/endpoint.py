@@ -73,7 +73,9 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         """Answer one HTTP request to `/graphql`."""
         if self._wants_graphiql(request):
-            return await self.view.render_graphql_ide(request)
+            page = await self.view.render_graphql_ide(request)
+            page.headers["Vary"] = "Accept"  # the same URL answers JSON otherwise
+            return page
         media_type = negotiate(request.headers.get("accept"))
         try:
             if media_type is None:
