@@ -21,7 +21,7 @@ from api.request_id import RequestIdMiddleware
 from api.schema import SchemaOptions, build_schema
 from api.settings import Settings
 from models.config import tortoise_config
-from models.database import ping
+from models.database import connect_now, ping
 from models.events import Event, Publish, discard
 
 logger = logging.getLogger("bilateral.api")
@@ -77,6 +77,7 @@ def create_app(
             settings.database_url, settings.pool_size, settings.statement_timeout_ms
         )
         async with RegisterTortoise(app, config=config):
+            await connect_now()
             await hub.start()
             try:
                 yield

@@ -21,6 +21,7 @@ from graphql.execution.values import get_variable_values
 
 from api.errors import BAD_USER_INPUT
 from api.limits import LIMIT_EXCEEDED, Limits, depth_and_alias_rule, limit_error
+from api.safe_text import SafeStringsRule, has_unsafe_variables, unsafe_text_error
 
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
@@ -42,7 +43,10 @@ class DocumentRules:
 
 def extra_rules(limits: Limits, introspection: bool) -> list[type[ASTValidationRule]]:
     """The validation rules we add to the specification's."""
-    rules: list[type[ASTValidationRule]] = [depth_and_alias_rule(limits)]
+    rules: list[type[ASTValidationRule]] = [
+        depth_and_alias_rule(limits),
+        SafeStringsRule,
+    ]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     return rules
@@ -73,6 +77,8 @@ class Document:
         self, operation: OperationDefinitionNode, given: dict[str, Any]
     ) -> dict[str, Any] | list[GraphQLError]:
         """The variables coerced to their declared types, or why they cannot be."""
+        if has_unsafe_variables(operation, given):
+            return [unsafe_text_error()]
         coerced = get_variable_values(
             self.rules.schema,
             operation.variable_definitions or (),
@@ -105,7 +111,7 @@ def _prepare(query: str, rules: DocumentRules, schema_id: int) -> Document:
     )
     coded = [
         error
-        if (error.extensions or {}).get("code") == LIMIT_EXCEEDED
+        if (error.extensions or {}).get("code") in (LIMIT_EXCEEDED, BAD_USER_INPUT)
         else _with_code(error, VALIDATION_FAILED)
         for error in errors
     ]

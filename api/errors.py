@@ -6,6 +6,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from tortoise.exceptions import ValidationError as TortoiseValidationError
 
 from models.pagination import PaginationError
 
@@ -15,6 +16,7 @@ BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 TIMEOUT = "TIMEOUT"
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a cancelled statement
+UNTRANSLATABLE_CHARACTER = "22021"  # e.g. NUL in a text parameter
 MASKED_MESSAGE = "An unexpected error occurred. Quote the request id when reporting it."
 
 
@@ -53,6 +55,18 @@ def _as_user_error(error: GraphQLError) -> GraphQLError:
             path=error.path,
             extensions={"code": TIMEOUT},
         )
+    if isinstance(error.original_error, TortoiseValidationError):
+        return _too_long(error)
+    if _is_unstorable_text(error.original_error):
+        return GraphQLError(
+            "Strings may not contain NUL characters or unpaired surrogates (invalid "
+            "UTF-16).",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": BAD_USER_INPUT},
+        )
     if isinstance(error.original_error, PaginationError):
         return GraphQLError(
             str(error.original_error),
@@ -63,6 +77,33 @@ def _as_user_error(error: GraphQLError) -> GraphQLError:
             extensions={"code": BAD_USER_INPUT},
         )
     return error
+
+
+TOO_LONG = re.compile(r"^(\w+): Length of .* (\d+) > (\d+)$", re.DOTALL)
+
+
+def _is_unstorable_text(original: BaseException | None) -> bool:
+    """Text the database refused to take: a safety net behind api.safe_text."""
+    return isinstance(original, UnicodeEncodeError) or (
+        getattr(original, "sqlstate", None) == UNTRANSLATABLE_CHARACTER
+    )
+
+
+def _too_long(error: GraphQLError) -> GraphQLError:
+    """A filter value longer than its column can hold: it can match nothing."""
+    found = TOO_LONG.match(str(error.original_error))
+    if found is None:
+        return error  # another validation failure: a bug, masked as such
+    name, length, most = found.groups()
+    return GraphQLError(
+        f"A value given for `{name}` is {int(length):,} characters long; it can be "
+        f"at most {int(most):,}.",
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": BAD_USER_INPUT},
+    )
 
 
 class MaskUnexpectedErrors(MaskErrors):

@@ -7,6 +7,7 @@ from graphql import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from api.limits import Limits, node_count, node_limit_error
+from api.safe_text import has_unsafe_variables, unsafe_text_error
 
 
 class EnforceLimits(SchemaExtension):
@@ -33,6 +34,8 @@ class EnforceLimits(SchemaExtension):
             get_operation_ast(document, context.operation_name) if document else None
         )
         if document is not None and operation is not None:
+            if has_unsafe_variables(operation, context.variables):
+                raise unsafe_text_error()
             count = node_count(
                 context.schema._schema, document, operation, context.variables
             )

@@ -55,7 +55,12 @@ class GraphQLResponse(JSONResponse):
     """A JSON body in the negotiated media type, always UTF-8."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        try:
+            return text.encode()
+        except UnicodeEncodeError:
+            # A lone surrogate echoed from the request: JSON escapes keep it valid.
+            return json.dumps(content, separators=(",", ":")).encode()
 
 
 def negotiate(accept: str | None) -> str | None:
@@ -127,7 +132,7 @@ async def read_request(request: Request, body_limit: int) -> GraphQLRequest:
         payload = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise RequestError(400, "The request body is not valid UTF-8.") from None
-    except ValueError:
+    except (ValueError, RecursionError):
         raise RequestError(400, "The request body is not valid JSON.") from None
     if isinstance(payload, list):
         raise RequestError(400, "Batching is not supported: send one operation.")
@@ -184,7 +189,7 @@ def _from_query_string(request: Request) -> GraphQLRequest:
         if name in given:
             try:
                 given[name] = json.loads(given[name])
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise RequestError(
                     400, f"`{name}` must be a JSON-encoded object."
                 ) from None

@@ -7,6 +7,7 @@ import strawberry
 
 from api.context import Context
 from api.enums import SortDirection
+from api.filters import checked_search
 from api.relay import (
     Connection,
     Node,
@@ -85,7 +86,7 @@ class MeetingFilter:
     search: str | None = strawberry.field(
         default=None,
         description="Only meetings whose title or summary contains this text "
-        "(case-insensitive).",
+        "(case-insensitive, at most 200 characters).",
     )
 
 
@@ -103,11 +104,11 @@ async def list_meetings(
     criteria = MeetingCriteria(
         relationship=given.relationship,
         issue_id=parse_id_of("Issue", given.issue, "filter.issue")
-        if given.issue
+        if given.issue is not None
         else None,
         held_from=given.held_from,
         held_to=given.held_to,
-        search=given.search,
+        search=checked_search(given.search),
     )
     queryset = meetings_matching(criteria)
     ordering = meeting_ordering(descending=order is SortDirection.DESC)

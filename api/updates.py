@@ -145,7 +145,7 @@ async def list_updates(
     criteria = UpdateCriteria(
         relationship=given.relationship,
         issue_id=parse_id_of("Issue", given.issue, "filter.issue")
-        if given.issue
+        if given.issue is not None
         else None,
         statuses=tuple(given.status or ()),
         occurred_from=given.occurred_from,

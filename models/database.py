@@ -16,6 +16,7 @@ async def open_database(url: str | None = None) -> AsyncIterator[TortoiseContext
     """An isolated Tortoise context on one database, closed on exit."""
     async with TortoiseContext() as context:
         await context.init(config=tortoise_config(url))
+        await connect_now()
         yield context
 
 
@@ -36,6 +37,16 @@ async def fetch_all(sql: str, values: Sequence[Any] = ()) -> list[dict[str, Any]
         sql, list(values)
     )
     return rows
+
+
+async def connect_now() -> None:
+    """Open the connection before any request can be cancelled while opening it.
+
+    Tortoise's SQLite client takes its lock before connecting lazily; a query
+    cancelled during that first connect (a sibling field failing, a client going
+    away) would keep the lock for good.
+    """
+    await ping()
 
 
 async def ping() -> None:

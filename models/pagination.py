@@ -52,7 +52,7 @@ class Ordering:
             padded = cursor + "=" * (-len(cursor) % 4)
             name, value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
             keyset = (_load_value(value), int(row_id))
-        except (ValueError, TypeError, binascii.Error):
+        except (ValueError, TypeError, OverflowError, RecursionError, binascii.Error):
             raise PaginationError(f"'{cursor[:64]}' is not a valid cursor.") from None
         if name != self.name:
             raise PaginationError(

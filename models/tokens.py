@@ -76,9 +76,16 @@ async def find_token(secret: str) -> ApiToken | None:
 
 async def revoke_token(name: str) -> ApiToken:
     """Revoke a token for good (again: no change). Raises NotFoundError."""
-    token = await ApiToken.get_or_none(name=name.strip())
+    wanted = name.strip()
+    # A name no token could have (too long, odd characters) is simply not found.
+    token = (
+        await ApiToken.get_or_none(name=wanted)
+        if NAME_PATTERN.fullmatch(wanted)
+        else None
+    )
     if token is None:
-        raise NotFoundError("name", "token", None, f"No token is named '{name}'.")
+        message = f"No token is named '{wanted[:100]}'."
+        raise NotFoundError("name", "token", None, message)
     if token.revoked_at is None:
         await ApiToken.filter(id=token.id, revoked_at__isnull=True).update(
             revoked_at=now()

@@ -20,6 +20,8 @@ SOURCE_TITLE_MAX = 500
 PUBLISHER_MAX = 300
 # NUL and the other C0/C1 controls, except tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Half of a UTF-16 pair, alone: no database can store it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _FIELD_NAMES = {"occurred_on": "date", "held_on": "date", "source.url": "source URL"}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The date is "in the future" only once it has begun nowhere on Earth (UTC+14).
@@ -52,6 +54,11 @@ def clean_text(value: str, field: str, maximum: int, *, required: bool = True) -
     if _CONTROL.search(text):
         raise InvalidInputError(
             field, f"The {label(field)} must not contain control characters."
+        )
+    if _LONE_SURROGATE.search(text):
+        raise InvalidInputError(
+            field,
+            f"The {label(field)} is not valid text: it has an unpaired surrogate.",
         )
     return text
 

@@ -3,6 +3,7 @@
 import re
 
 from api.errors import BadUserInputError
+from api.filters import checked_search, in_utc
 from api.issues.types import Issue, IssueFilter, IssueOrder, IssueOrderField
 from api.relay import Connection, connection_of, page_request
 from models.enums import SortDirection
@@ -10,7 +11,6 @@ from models.issue import Issue as IssueRow
 from models.pagination import fetch_page
 from models.reads import IssueCriteria, issue_ordering, issues_matching
 
-MAX_SEARCH_LENGTH = 200
 _COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
@@ -19,10 +19,6 @@ def issue_criteria(
 ) -> IssueCriteria:
     """Check a filter and turn it into domain criteria."""
     given = filter or IssueFilter()
-    if given.search is not None and len(given.search) > MAX_SEARCH_LENGTH:
-        raise BadUserInputError(
-            f"`search` is limited to {MAX_SEARCH_LENGTH} characters.", argument="filter"
-        )
     if given.raised_by is not None and not _COUNTRY_CODE.match(given.raised_by):
         raise BadUserInputError(
             "`raisedBy` must be a two-letter country code such as 'IN'.",
@@ -33,9 +29,9 @@ def issue_criteria(
         statuses=tuple(given.status or ()),
         categories=tuple(given.category or ()),
         raised_by=given.raised_by,
-        search=given.search,
+        search=checked_search(given.search),
         include_archived=given.include_archived,
-        updated_since=given.updated_since,
+        updated_since=in_utc(given.updated_since),
         as_of=given.as_of,
     )
 
