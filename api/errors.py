@@ -17,6 +17,10 @@ INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 TIMEOUT = "TIMEOUT"
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a cancelled statement
 UNTRANSLATABLE_CHARACTER = "22021"  # e.g. NUL in a text parameter
+TOO_LONG = re.compile(r"^(\w+): Length of .* (\d+) > (\d+)$", re.DOTALL)
+UNSTORABLE_TEXT = (
+    "Strings may not contain NUL characters or unpaired surrogates (invalid UTF-16)."
+)
 MASKED_MESSAGE = "An unexpected error occurred. Quote the request id when reporting it."
 
 
@@ -43,43 +47,36 @@ def _is_unexpected(error: GraphQLError) -> bool:
 def _as_user_error(error: GraphQLError) -> GraphQLError:
     """Domain refusals of read arguments (e.g. a foreign cursor) are client errors.
 
-    A statement cancelled by PostgreSQL's statement_timeout is a timeout, not a bug.
+    So are a statement cancelled by PostgreSQL's statement_timeout (a timeout, not
+    a bug), a filter value longer than its column, and text the database refused.
     """
-    if getattr(error.original_error, "sqlstate", None) == QUERY_CANCELED:
-        return GraphQLError(
+    original = error.original_error
+    if getattr(original, "sqlstate", None) == QUERY_CANCELED:
+        return _reworded(
+            error,
             "A database statement ran longer than the limit and was cancelled. Ask "
             "for less, or retry later.",
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": TIMEOUT},
+            TIMEOUT,
         )
-    if isinstance(error.original_error, TortoiseValidationError):
+    if isinstance(original, TortoiseValidationError):
         return _too_long(error)
-    if _is_unstorable_text(error.original_error):
-        return GraphQLError(
-            "Strings may not contain NUL characters or unpaired surrogates (invalid "
-            "UTF-16).",
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": BAD_USER_INPUT},
-        )
-    if isinstance(error.original_error, PaginationError):
-        return GraphQLError(
-            str(error.original_error),
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": BAD_USER_INPUT},
-        )
+    if _is_unstorable_text(original):
+        return _reworded(error, UNSTORABLE_TEXT, BAD_USER_INPUT)
+    if isinstance(original, PaginationError):
+        return _reworded(error, str(original), BAD_USER_INPUT)
     return error
 
 
-TOO_LONG = re.compile(r"^(\w+): Length of .* (\d+) > (\d+)$", re.DOTALL)
+def _reworded(error: GraphQLError, message: str, code: str) -> GraphQLError:
+    """The same error, where it was, with a client-facing message and code."""
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": code},
+    )
 
 
 def _is_unstorable_text(original: BaseException | None) -> bool:
@@ -95,15 +92,11 @@ def _too_long(error: GraphQLError) -> GraphQLError:
     if found is None:
         return error  # another validation failure: a bug, masked as such
     name, length, most = found.groups()
-    return GraphQLError(
+    message = (
         f"A value given for `{name}` is {int(length):,} characters long; it can be "
-        f"at most {int(most):,}.",
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        extensions={"code": BAD_USER_INPUT},
+        f"at most {int(most):,}."
     )
+    return _reworded(error, message, BAD_USER_INPUT)
 
 
 class MaskUnexpectedErrors(MaskErrors):

@@ -21,12 +21,9 @@ from graphql import (
     visit,
 )
 
-from api.errors import BAD_USER_INPUT
+from api.errors import BAD_USER_INPUT, UNSTORABLE_TEXT
 
 UNSAFE = re.compile("[\\x00\\ud800-\\udfff]")
-MESSAGE = (
-    "Strings may not contain NUL characters or unpaired surrogates (invalid UTF-16)."
-)
 NESTING = 100
 
 
@@ -48,7 +45,9 @@ def has_unsafe_text(value: Any, depth: int = 0) -> bool:
 
 def unsafe_text_error(nodes: list[StringValueNode] | None = None) -> GraphQLError:
     """The refusal of a string no database can hold."""
-    return GraphQLError(MESSAGE, nodes=nodes, extensions={"code": BAD_USER_INPUT})
+    return GraphQLError(
+        UNSTORABLE_TEXT, nodes=nodes, extensions={"code": BAD_USER_INPUT}
+    )
 
 
 class SafeStringsRule(ASTValidationRule):
