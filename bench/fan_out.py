@@ -93,7 +93,9 @@ async def run(
             token = (await create_token(name, TokenRole.EDITOR, actor="bench")).secret
             row = await Issue.get(slug="border-peace-normalisation")
             issue = global_id("Issue", row.pk)
-            app = create_app(Settings(database_url=url), manage_database=False)
+            app = create_app(
+                Settings(database_url=url, rate_limit=0), manage_database=False
+            )
             async with serving(app) as base:
                 one = [
                     await _burst(base, token, issue, 1, updates) for _ in range(rounds)

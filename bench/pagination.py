@@ -79,7 +79,9 @@ async def run(count: int, rounds: int) -> None:
         await migrate(url)
         async with open_database(url):
             await _populate(count)
-            app = create_app(Settings(database_url=url), manage_database=False)
+            app = create_app(
+                Settings(database_url=url, rate_limit=0), manage_database=False
+            )
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://b"
