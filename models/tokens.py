@@ -94,6 +94,11 @@ async def revoke_token(name: str) -> ApiToken:
     return token
 
 
+async def is_active(name: str) -> bool:
+    """Whether the token of this name exists and has not been revoked."""
+    return await ApiToken.filter(name=name, revoked_at__isnull=True).exists()
+
+
 async def list_tokens() -> list[ApiToken]:
     """Every token ever issued, oldest first."""
     return await ApiToken.all().order_by("created_at", "id")

@@ -11,6 +11,7 @@ import websockets
 from starlette.applications import Starlette
 from tortoise.context import TortoiseContext
 
+from api import subscriptions
 from api.app import create_app
 from api.hub import Hub
 from api.relay import global_id
@@ -18,6 +19,7 @@ from api.settings import Settings
 from models.issue import Issue
 from models.relationship import Relationship
 from models.status_update import StatusUpdate
+from models.tokens import revoke_token
 from tests.api.feed import SUBSCRIBE, event_ids, post_update, retract_update
 from tests.api.graphql import JSON
 from tests.conftest import Tokens
@@ -419,3 +421,43 @@ def test_allowed_origins_come_from_the_environment() -> None:
     environ = {"BILATERAL_ALLOWED_ORIGINS": "https://a.example, https://b.example"}
     settings = Settings.from_environment(environ)
     assert settings.allowed_origins == ("https://a.example", "https://b.example")
+
+
+async def test_a_revoked_token_ends_its_subscriptions(
+    seeded_db: TortoiseContext,
+    seeded_url: str,
+    tokens: Tokens,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(subscriptions, "TOKEN_CHECK_SECONDS", 0.0)
+    async with running(seeded_url, public_read=False) as live:
+        auth = {"authorization": f"Bearer {tokens.reader}"}
+        async with graphql_socket(live.base, payload=auth) as ws:
+            # given a reader's subscription that has received one update
+            await ws.subscribe("1", SUBSCRIBE)
+            await live.subscribed()
+            before = await post_update(live.http, tokens.editor, live.issue_id, "a")
+            assert event_ids([await ws.data()]) == [before]
+
+            # when the reader's token is revoked and another update is posted
+            await revoke_token("reader")
+            await post_update(live.http, tokens.editor, live.issue_id, "b")
+            ended = await ws.receive()
+            completed = await ws.receive()
+
+    # then the update is not sent: the subscription ends, unauthenticated
+    assert ended == {
+        "id": "1",
+        "type": "next",
+        "payload": {
+            "data": None,
+            "errors": [
+                {
+                    "message": "The token 'reader' has been revoked; this "
+                    "subscription ends.",
+                    "extensions": {"code": "UNAUTHENTICATED"},
+                }
+            ],
+        },
+    }
+    assert completed == {"id": "1", "type": "complete"}
