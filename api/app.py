@@ -61,9 +61,8 @@ def create_app(
 
     schema = build_schema(SchemaOptions(settings.limits, settings.introspection))
     view = BilateralGraphQL(settings, announce, hub, schema)
-    endpoint = GraphQLEndpoint(
-        settings, schema, view, rate_limiter(settings.rate_limit)
-    )
+    limiter = rate_limiter(settings.rate_limit, settings.database_url)
+    endpoint = GraphQLEndpoint(settings, schema, view, limiter)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -1,9 +1,8 @@
 """Rate limiting: a budget of points per minute per token, or per address.
 
-A query costs fewer points than a mutation. The budget is counted per process in
-fixed one-minute windows: with N processes behind a load balancer a client can
-spend up to N budgets a minute, so divide the budget by N when you scale out.
-A refused request spends nothing.
+A query costs fewer points than a mutation; a refused request spends nothing.
+Budgets are counted in fixed one-minute windows: on PostgreSQL in a table every
+process shares (one statement per request), on SQLite in the one process.
 """
 
 import math
@@ -14,9 +13,13 @@ from typing import Protocol
 from starlette.requests import HTTPConnection
 
 from api.auth import viewer_of
+from models.config import is_postgres
+from models.rate_limits import forget_windows_before, spend
 
 WINDOW_SECONDS = 60.0
 KEPT_KEYS = 10_000
+KEY_LENGTH = 200
+FORGET_EVERY = 1_000
 
 
 class RateLimiter(Protocol):
@@ -53,6 +56,25 @@ class WindowRateLimiter:
         self.spent = {k: v for k, v in self.spent.items() if v[0] == window}
 
 
+class SharedRateLimiter:
+    """Windows in the database, so that N processes enforce one budget."""
+
+    def __init__(self, budget: int, clock: Callable[[], float] = time.time) -> None:
+        self.budget = budget
+        self.clock = clock
+        self.charges = 0
+
+    async def charge(self, key: str, cost: int) -> int | None:
+        now = self.clock()
+        window = int(now // WINDOW_SECONDS)
+        self.charges += 1
+        if self.charges % FORGET_EVERY == 0:
+            await forget_windows_before(window - 1)
+        if await spend(key[:KEY_LENGTH], window, cost, self.budget):
+            return None
+        return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+
+
 class Unlimited:
     """No limit (BILATERAL_RATE_LIMIT=0)."""
 
@@ -60,9 +82,13 @@ class Unlimited:
         return None
 
 
-def rate_limiter(budget: int) -> RateLimiter:
+def rate_limiter(budget: int, database_url: str) -> RateLimiter:
     """The limiter for a budget of points a minute; 0 turns limiting off."""
-    return WindowRateLimiter(budget) if budget > 0 else Unlimited()
+    if budget <= 0:
+        return Unlimited()
+    if is_postgres(database_url):
+        return SharedRateLimiter(budget)
+    return WindowRateLimiter(budget)
 
 
 def rate_key(connection: HTTPConnection) -> str:

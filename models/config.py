@@ -14,6 +14,7 @@ MODEL_MODULES = [
     "models.api_token",
     "models.idempotency",
     "models.feed_entry",
+    "models.rate_window",
 ]
 
 

@@ -18,6 +18,7 @@ from models.feed_entry import FeedEntry
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
+from models.rate_window import RateWindow
 from models.relationship import Relationship
 from models.status_update import StatusUpdate
 from tests.databases import DatabaseFactory
@@ -50,6 +51,7 @@ TABLES = {
     "api_token",
     "idempotency_key",
     "feed_entry",
+    "rate_window",
 }
 MODELS: tuple[type[Model], ...] = (
     Relationship,
@@ -60,6 +62,7 @@ MODELS: tuple[type[Model], ...] = (
     ApiToken,
     IdempotencyKey,
     FeedEntry,
+    RateWindow,
 )
 
 

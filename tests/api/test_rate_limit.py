@@ -2,11 +2,22 @@
 
 import httpx
 import pytest
+from tortoise.context import TortoiseContext
 
-from api.rate_limit import WINDOW_SECONDS, WindowRateLimiter
+from api.app import create_app
+from api.rate_limit import (
+    WINDOW_SECONDS,
+    SharedRateLimiter,
+    Unlimited,
+    WindowRateLimiter,
+    rate_limiter,
+)
 from api.relay import global_id
 from api.settings import Settings
+from models.database import dialect
 from models.issue import Issue
+from models.rate_limits import forget_windows_before, spend
+from models.rate_window import RateWindow
 from tests.api.feed import POST
 from tests.conftest import Tokens
 from tests.snapshots import snapshot
@@ -130,3 +141,51 @@ async def test_a_budget_of_zero_turns_limiting_off(client: httpx.AsyncClient) ->
     responses = [await query(client) for _ in range(50)]
 
     assert {r.status_code for r in responses} == {200}
+
+
+async def test_on_postgresql_every_process_spends_the_same_budget(
+    seeded_db: TortoiseContext, seeded_url: str
+) -> None:
+    if dialect() != "postgres":
+        pytest.skip("SQLite serves from one process; its budget is in memory")
+    # given two app instances (two processes' worth) over one database, budget 3
+    settings = Settings(database_url=seeded_url, rate_limit=3)
+    apps = [create_app(settings, manage_database=False) for _ in range(2)]
+    clients = [
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a")
+        for app in apps
+    ]
+
+    # when one anonymous client alternates between them
+    statuses = [(await query(clients[n % 2])).status_code for n in range(5)]
+    for http in clients:
+        await http.aclose()
+
+    # then they count one budget between them
+    assert statuses == [200, 200, 200, 429, 429]
+    assert await RateWindow.all().values_list("client_key", "used") == [
+        ("address:127.0.0.1", 3)
+    ]
+
+
+async def test_shared_windows_refuse_without_spending_and_old_ones_are_forgotten(
+    seeded_db: TortoiseContext,
+) -> None:
+    if dialect() != "postgres":
+        pytest.skip("the shared windows are a PostgreSQL table")
+    # given a budget of 10 in window 100, and a stale window 98
+    assert await spend("token:editor", 98, 5, 10)
+
+    # when points are spent, refused, and old windows forgotten
+    spent = [await spend("token:editor", 100, cost, 10) for cost in (8, 5, 2, 1)]
+    await forget_windows_before(99)
+
+    # then the refused charge spent nothing, and only window 100 is left
+    assert spent == [True, False, True, False]
+    assert await RateWindow.all().values_list("window_start", "used") == [(100, 10)]
+
+
+async def test_the_limiter_follows_the_database() -> None:
+    assert isinstance(rate_limiter(5, "sqlite://x.sqlite3"), WindowRateLimiter)
+    assert isinstance(rate_limiter(5, "postgres://u@h/db"), SharedRateLimiter)
+    assert isinstance(rate_limiter(0, "postgres://u@h/db"), Unlimited)
