@@ -26,6 +26,8 @@ class Context:
     hub: Hub | None = None
     # What a WebSocket client sent in `connection_init` (strawberry fills it in).
     connection_params: dict[str, object] | None = None
+    # Set by the HTTP endpoint, which checks the limits before execution itself.
+    limits_checked: bool = False
 
     @property
     def actor(self) -> str:

@@ -19,7 +19,7 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
-from api.errors import BAD_USER_INPUT
+from api.errors import BAD_USER_INPUT, with_code
 from api.limits import LIMIT_EXCEEDED, Limits, depth_and_alias_rule, limit_error
 from api.safe_text import SafeStringsRule, has_unsafe_variables, unsafe_text_error
 
@@ -87,7 +87,7 @@ class Document:
             hide_suggestions=not self.rules.introspection,
         )
         if isinstance(coerced, list):
-            return [_with_code(error, BAD_USER_INPUT) for error in coerced]
+            return [with_code(error, BAD_USER_INPUT) for error in coerced]
         return coerced.coerced
 
 
@@ -112,7 +112,7 @@ def _prepare(query: str, rules: DocumentRules, schema_id: int) -> Document:
     coded = [
         error
         if (error.extensions or {}).get("code") in (LIMIT_EXCEEDED, BAD_USER_INPUT)
-        else _with_code(error, VALIDATION_FAILED)
+        else with_code(error, VALIDATION_FAILED)
         for error in errors
     ]
     return Document(ast, coded, rules)
@@ -125,15 +125,4 @@ def _parse_error(error: GraphQLSyntaxError, limits: Limits) -> GraphQLError:
             f"{limits.tokens:,}.",
             limit="tokens",
         )
-    return _with_code(error, PARSE_FAILED)
-
-
-def _with_code(error: GraphQLError, code: str) -> GraphQLError:
-    return GraphQLError(
-        error.message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        extensions={**(error.extensions or {}), "code": code},
-    )
+    return with_code(error, PARSE_FAILED)

@@ -132,6 +132,7 @@ class GraphQLEndpoint:
         self, request: Request, graphql_request: GraphQLRequest, checked: Accepted
     ) -> Any:
         context = self.view.context_of(request)
+        context.limits_checked = True
         seconds = self.settings.request_timeout_seconds
         try:
             async with asyncio.timeout(seconds):

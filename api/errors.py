@@ -18,6 +18,10 @@ TIMEOUT = "TIMEOUT"
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a cancelled statement
 UNTRANSLATABLE_CHARACTER = "22021"  # e.g. NUL in a text parameter
 TOO_LONG = re.compile(r"^(\w+): Length of .* (\d+) > (\d+)$", re.DOTALL)
+STATEMENT_CANCELLED = (
+    "A database statement ran longer than the limit and was cancelled. Ask for less, "
+    "or retry later."
+)
 UNSTORABLE_TEXT = (
     "Strings may not contain NUL characters or unpaired surrogates (invalid UTF-16)."
 )
@@ -52,30 +56,27 @@ def _as_user_error(error: GraphQLError) -> GraphQLError:
     """
     original = error.original_error
     if getattr(original, "sqlstate", None) == QUERY_CANCELED:
-        return _reworded(
-            error,
-            "A database statement ran longer than the limit and was cancelled. Ask "
-            "for less, or retry later.",
-            TIMEOUT,
-        )
+        return with_code(error, TIMEOUT, STATEMENT_CANCELLED)
     if isinstance(original, TortoiseValidationError):
         return _too_long(error)
     if _is_unstorable_text(original):
-        return _reworded(error, UNSTORABLE_TEXT, BAD_USER_INPUT)
+        return with_code(error, BAD_USER_INPUT, UNSTORABLE_TEXT)
     if isinstance(original, PaginationError):
-        return _reworded(error, str(original), BAD_USER_INPUT)
+        return with_code(error, BAD_USER_INPUT, str(original))
     return error
 
 
-def _reworded(error: GraphQLError, message: str, code: str) -> GraphQLError:
-    """The same error, where it was, with a client-facing message and code."""
+def with_code(
+    error: GraphQLError, code: str, message: str | None = None
+) -> GraphQLError:
+    """The same error, where it was, with this code (and message, when given)."""
     return GraphQLError(
-        message,
+        error.message if message is None else message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={"code": code},
+        extensions={**(error.extensions or {}), "code": code},
     )
 
 
@@ -96,7 +97,7 @@ def _too_long(error: GraphQLError) -> GraphQLError:
         f"A value given for `{name}` is {int(length):,} characters long; it can be "
         f"at most {int(most):,}."
     )
-    return _reworded(error, message, BAD_USER_INPUT)
+    return with_code(error, BAD_USER_INPUT, message)
 
 
 class MaskUnexpectedErrors(MaskErrors):

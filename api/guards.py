@@ -28,19 +28,25 @@ class EnforceLimits(SchemaExtension):
         yield
 
     def on_execute(self) -> Iterator[None]:
+        # The HTTP endpoint checks its requests before execution itself.
+        if not getattr(self.execution_context.context, "limits_checked", False):
+            self._check_variables_and_nodes()
+        yield
+
+    def _check_variables_and_nodes(self) -> None:
+        """Raise, not set a result: subscriptions ignore a result set here, and
+        every transport reports an error raised here."""
         context = self.execution_context
         document = context.graphql_document
         operation = (
             get_operation_ast(document, context.operation_name) if document else None
         )
-        if document is not None and operation is not None:
-            if has_unsafe_variables(operation, context.variables):
-                raise unsafe_text_error()
-            count = node_count(
-                context.schema._schema, document, operation, context.variables
-            )
-            if (error := node_limit_error(count, self.limits)) is not None:
-                # Raised, not set as the result: subscriptions ignore a result set
-                # here, and every transport reports an error raised here.
-                raise error
-        yield
+        if document is None or operation is None:
+            return
+        if has_unsafe_variables(operation, context.variables):
+            raise unsafe_text_error()
+        count = node_count(
+            context.schema._schema, document, operation, context.variables
+        )
+        if (error := node_limit_error(count, self.limits)) is not None:
+            raise error

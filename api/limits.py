@@ -61,15 +61,20 @@ def document_length_error(query: str, limits: Limits) -> GraphQLError | None:
     )
 
 
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    """The document's fragments by name."""
+    return {
+        d.name.value: d
+        for d in document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+
+
 class _Walker:
     """Measures selection sets, expanding each fragment once."""
 
     def __init__(self, document: DocumentNode) -> None:
-        self.fragments = {
-            d.name.value: d
-            for d in document.definitions
-            if isinstance(d, FragmentDefinitionNode)
-        }
+        self.fragments = _fragments(document)
         self.depths: dict[str, int] = {}
         self.aliases: dict[str, int] = {}
         self.visiting: set[str] = set()
@@ -195,11 +200,7 @@ class _NodeCounter:
     ) -> None:
         self.schema = schema
         self.variables = variables
-        self.fragments = {
-            d.name.value: d
-            for d in document.definitions
-            if isinstance(d, FragmentDefinitionNode)
-        }
+        self.fragments = _fragments(document)
         self.memo: dict[tuple[str, str, int], int] = {}
         self.visiting: set[str] = set()
 

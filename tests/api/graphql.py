@@ -1,5 +1,6 @@
 """Posting GraphQL documents to the app under test, and the seed facts to expect."""
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -164,3 +165,24 @@ def days_around_updates() -> list[date]:
     """Every day an update takes effect, and the day before each, in order."""
     days = {update.day for update in seed_updates()}
     return sorted(days | {day - timedelta(days=1) for day in days})
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+async def post_document(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: JSON | None = None,
+    token: str | None = None,
+) -> httpx.Response:
+    """POST one document asking for `application/graphql-response+json`.
+
+    The body is written by json.dumps, which escapes lone surrogates as a
+    JavaScript client would, so even text no database can hold can be sent.
+    """
+    headers = {"Accept": GRAPHQL_RESPONSE, "Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    return await client.post("/graphql", content=body, headers=headers)

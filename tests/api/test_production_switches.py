@@ -6,21 +6,10 @@ from tortoise.context import TortoiseContext
 
 from api.app import create_app
 from api.settings import Settings
+from tests.api.graphql import post_document
 from tests.live import graphql_socket, serving
 
 CLOSED = Settings(introspection=False)
-NEW = "application/graphql-response+json"
-
-
-async def post(
-    client: httpx.AsyncClient, query: str, variables: dict[str, object] | None = None
-) -> httpx.Response:
-    """POST a document, asking for the new media type."""
-    return await client.post(
-        "/graphql",
-        json={"query": query, "variables": variables},
-        headers={"Accept": NEW},
-    )
 
 
 def messages(response: httpx.Response) -> list[str]:
@@ -33,9 +22,9 @@ async def test_with_introspection_off_the_schema_cannot_be_read(
     client: httpx.AsyncClient,
 ) -> None:
     # when a client asks for the schema and for a type
-    schema = await post(client, "{ __schema { types { name } } }")
-    one_type = await post(client, '{ __type(name: "Issue") { name } }')
-    typename = await post(client, "{ viewer { __typename } }")
+    schema = await post_document(client, "{ __schema { types { name } } }")
+    one_type = await post_document(client, '{ __type(name: "Issue") { name } }')
+    typename = await post_document(client, "{ viewer { __typename } }")
 
     # then both are refused before running; __typename still answers
     assert (schema.status_code, one_type.status_code) == (400, 400)
@@ -79,7 +68,7 @@ async def test_suggestions_are_hidden_only_when_introspection_is_off(
     with_suggestion: str,
 ) -> None:
     # when a document with a near-miss is posted
-    response = await post(client, query, variables)
+    response = await post_document(client, query, variables)
 
     # then the hint names the schema only while introspection is on
     expected = with_suggestion

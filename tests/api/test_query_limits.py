@@ -10,10 +10,8 @@ from tortoise.context import TortoiseContext
 from api.app import create_app
 from api.limits import Limits
 from api.settings import Settings
-from tests.api.graphql import JSON
+from tests.api.graphql import JSON, post_document
 from tests.live import graphql_socket, serving
-
-NEW = "application/graphql-response+json"
 
 # issues > nodes > updates > nodes > issue > updates > nodes > issue > updates >
 # nodes > note: eleven levels.
@@ -21,13 +19,6 @@ ELEVEN_DEEP = """{ issues { nodes { updates { nodes { issue { updates { nodes {
   issue { updates { nodes { note } } } } } } } } } } }"""
 TEN_DEEP = """{ issues { nodes { updates { nodes { issue { updates { nodes {
   issue { slug } } } } } } } } }"""
-
-
-async def post(client: httpx.AsyncClient, query: str, **given: Any) -> httpx.Response:
-    """POST a document, asking for the new media type."""
-    return await client.post(
-        "/graphql", json={"query": query, **given}, headers={"Accept": NEW}
-    )
 
 
 def refusal(message: str, limit: str, **extensions: Any) -> JSON:
@@ -56,8 +47,8 @@ async def test_ten_levels_run_and_eleven_are_refused(
     client: httpx.AsyncClient,
 ) -> None:
     # when documents ten and eleven levels deep are posted
-    ten = await post(client, TEN_DEEP)
-    eleven = await post(client, ELEVEN_DEEP)
+    ten = await post_document(client, TEN_DEEP)
+    eleven = await post_document(client, ELEVEN_DEEP)
 
     # then the first runs; the second is refused before running, with no data
     assert ten.status_code == 200
@@ -78,7 +69,7 @@ async def test_depth_counts_through_fragments_and_names_the_operation(
       nodes { note } } } } } }"""
 
     # when it is posted
-    response = await post(client, document)
+    response = await post_document(client, document)
 
     # then the depth is counted through the fragments
     assert response.status_code == 400
@@ -91,7 +82,7 @@ async def test_the_introspection_query_is_not_counted_for_depth(
     client: httpx.AsyncClient,
 ) -> None:
     # when GraphiQL's introspection query (deep `ofType` chains) is posted
-    response = await post(client, get_introspection_query())
+    response = await post_document(client, get_introspection_query())
 
     # then it runs
     assert response.status_code == 200
@@ -105,8 +96,8 @@ async def test_fifteen_aliases_run_and_sixteen_are_refused(
     def aliased(count: int) -> str:
         return "{ " + " ".join(f"a{n}: viewer {{ role }}" for n in range(count)) + " }"
 
-    fifteen = await post(client, aliased(15))
-    sixteen = await post(client, aliased(16))
+    fifteen = await post_document(client, aliased(15))
+    sixteen = await post_document(client, aliased(16))
 
     # then only the first runs
     assert fifteen.status_code == 200
@@ -126,7 +117,7 @@ async def test_aliases_in_a_fragment_count_once_per_spread(
     fragment F on Viewer { w: role x: role y: name z: name }"""
 
     # when it is posted
-    response = await post(client, document)
+    response = await post_document(client, document)
 
     # then each spread's aliases count, plus the five at the top
     assert without_locations(response.json()) == refusal(
@@ -146,7 +137,7 @@ async def test_a_fan_out_of_fragments_is_measured_without_expanding_it(
     )
 
     # when it is posted
-    response = await post(client, document)
+    response = await post_document(client, document)
 
     # then the alias count is computed, not enumerated, and refused
     assert response.status_code == 400
@@ -162,7 +153,7 @@ async def test_a_document_over_2000_tokens_is_refused(
     document = "{ viewer { " + "a " * 2_001 + "} }"
 
     # when it is posted
-    response = await post(client, document)
+    response = await post_document(client, document)
 
     # then it is refused while parsing
     assert response.status_code == 400
@@ -179,8 +170,8 @@ async def test_a_document_over_15000_characters_is_refused_unparsed(
     document = query + "x" * (15_001 - len(query))
 
     # when it and one character less are posted
-    refused = await post(client, document)
-    accepted = await post(client, document[:-1])
+    refused = await post_document(client, document)
+    accepted = await post_document(client, document[:-1])
 
     # then only the longer is refused
     assert refused.status_code == 400
@@ -225,7 +216,7 @@ async def test_a_query_that_could_return_too_many_nodes_is_refused(
     client: httpx.AsyncClient, document: str, variables: JSON, nodes: int
 ) -> None:
     # when a document whose page sizes multiply past 10,000 is posted
-    response = await post(client, document, variables=variables)
+    response = await post_document(client, document, variables=variables)
 
     # then it is refused with the computed figure, before anything runs
     if nodes <= 10_000:
@@ -243,7 +234,7 @@ async def test_a_query_that_could_return_too_many_nodes_is_refused(
 
 async def test_just_under_the_node_limit_runs(client: httpx.AsyncClient) -> None:
     # when 99 issues with 100 updates each (9,999 nodes) are asked for
-    response = await post(
+    response = await post_document(
         client, "{ issues(first: 99) { nodes { updates(first: 100) { totalCount } } } }"
     )
 
@@ -257,9 +248,11 @@ async def test_just_under_the_node_limit_runs(client: httpx.AsyncClient) -> None
 )
 async def test_the_limits_come_from_the_settings(client: httpx.AsyncClient) -> None:
     # when documents within the defaults but over these settings are posted
-    deep = await post(client, "{ issues { nodes { updates { totalCount } } } }")
-    aliased = await post(client, "{ a: viewer { role } b: viewer { role } }")
-    many = await post(client, "{ issues(first: 51) { totalCount } }")
+    deep = await post_document(
+        client, "{ issues { nodes { updates { totalCount } } } }"
+    )
+    aliased = await post_document(client, "{ a: viewer { role } b: viewer { role } }")
+    many = await post_document(client, "{ issues(first: 51) { totalCount } }")
 
     # then each is refused by its own limit
     assert [

@@ -1,16 +1,13 @@
 """NUL characters and lone surrogates: refused before any read, typed in inputs."""
 
-import json
-
 import httpx
 
 from api.relay import global_id
 from models.issue import Issue
-from tests.api.graphql import JSON
+from tests.api.graphql import JSON, post_document
 from tests.conftest import Tokens
 from tests.snapshots import snapshot
 
-NEW = "application/graphql-response+json"
 REFUSED = {
     "message": "Strings may not contain NUL characters or unpaired surrogates "
     "(invalid UTF-16).",
@@ -27,21 +24,6 @@ mutation Post($input: IssueUpdateStatusInput!, $slug: String!) {
   }
 }
 """
-
-
-async def post(
-    client: httpx.AsyncClient,
-    query: str,
-    variables: JSON | None = None,
-    token: str | None = None,
-) -> httpx.Response:
-    """POST a document in the new media type."""
-    headers = {"Accept": NEW, "Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    # json.dumps escapes lone surrogates as \ud800, as a JavaScript client would
-    body = json.dumps({"query": query, "variables": variables}).encode()
-    return await client.post("/graphql", content=body, headers=headers)
 
 
 def without_locations(body: JSON) -> list[JSON]:
@@ -63,10 +45,10 @@ async def update_input(note: str) -> JSON:
 async def test_a_nul_in_a_read_argument_is_refused_before_running(
     client: httpx.AsyncClient,
 ) -> None:
-    literal = await post(
+    literal = await post_document(
         client, '{ issues(filter: { search: "a\\u0000b" }) { totalCount } }'
     )
-    variable = await post(
+    variable = await post_document(
         client,
         "query($s: String) { issues(filter: { search: $s }) { totalCount } }",
         {"s": "\ud800"},
@@ -85,7 +67,7 @@ async def test_unsafe_text_in_a_mutation_input_is_a_validation_error_on_its_fiel
     given = await update_input("Talks \ud800 resumed.")
 
     # when it is posted
-    response = await post(
+    response = await post_document(
         client, POST_AND_READ, {"input": given, "slug": "x"}, tokens.editor
     )
 
@@ -106,13 +88,13 @@ async def test_unsafe_text_read_in_a_mutations_result_refuses_it_whole(
     given = await update_input("Talks resumed.")
 
     # when it is posted, with the slug as a variable and as a literal
-    by_variable = await post(
+    by_variable = await post_document(
         client, POST_AND_READ, {"input": given, "slug": "a\x00"}, tokens.editor
     )
     literal = POST_AND_READ.replace(", $slug: String!", "").replace(
         "$slug", '"a\\u0000"'
     )
-    by_literal = await post(client, literal, {"input": given}, tokens.editor)
+    by_literal = await post_document(client, literal, {"input": given}, tokens.editor)
 
     # then both are refused before running, and nothing is written
     assert by_variable.json() == {"errors": [REFUSED]}
