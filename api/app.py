@@ -14,6 +14,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from api.auth import AuthenticationMiddleware
 from api.bus import bus_for
 from api.endpoint import GraphQLEndpoint
+from api.gate import Gate
 from api.graphql_app import BilateralGraphQL
 from api.hub import Hub
 from api.rate_limit import rate_limiter
@@ -53,16 +54,17 @@ def create_app(
     tests use to watch them).
     """
     bus = bus_for(settings.database_url)
-    hub = Hub(bus, settings.event_poll_seconds)
+    hub = Hub(bus, settings.event_poll_seconds, settings.token_check_seconds)
 
     async def announce(event: Event) -> None:
         await bus.publish(event)
         await publish(event)
 
     schema = build_schema(SchemaOptions(settings.limits, settings.introspection))
-    view = BilateralGraphQL(settings, announce, hub, schema)
     limiter = rate_limiter(settings.rate_limit, settings.database_url)
-    endpoint = GraphQLEndpoint(settings, schema, view, limiter)
+    gate = Gate(limiter, settings.heavy_cost, settings.heavy_slots)
+    view = BilateralGraphQL(settings, announce, hub, gate, schema)
+    endpoint = GraphQLEndpoint(settings, schema, view, gate)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -100,10 +102,17 @@ def create_app(
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-            expose_headers=["X-Request-ID", "Retry-After"],
+            expose_headers=[
+                "X-Request-ID",
+                "Retry-After",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ],
             max_age=600,
         )
     app.state.hub = hub
+    app.state.gate = gate
     return app
 
 

@@ -6,6 +6,10 @@ feed position, and every process LISTENs on a dedicated connection; the hub then
 reads what changed from the feed table. A lost notification or a dropped listener
 therefore delays an event, never loses it: the next wake-up, the reconnect or the
 hub's periodic check reads everything after the last position seen.
+
+A revoked token travels the same way, on a channel of its own carrying the token's
+name, so every process ends that token's subscriptions at once; the hub's periodic
+token check is the fallback for an announcement that was lost.
 """
 
 import asyncio
@@ -18,16 +22,23 @@ import asyncpg
 from tortoise import connections
 
 from models.config import is_postgres, normalise_url
+from models.enums import EventKind
 from models.events import Event
 
 logger = logging.getLogger("bilateral.bus")
 
 CHANNEL = "bilateral_feed"
+REVOCATIONS = "bilateral_revocations"
 LISTENER_NAME = "bilateral-listener"
 RECONNECT_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
 PROBE_SECONDS = 15.0
 
 Wake = Callable[[], None]
+Revoked = Callable[[str], None]
+
+
+def _ignore(name: str) -> None:
+    """Revocations nobody listens for."""
 
 
 class EventBus(Protocol):
@@ -36,8 +47,9 @@ class EventBus(Protocol):
     async def publish(self, event: Event) -> None:
         """Announce a committed event (the app's Publish)."""
 
-    async def start(self, wake: Wake) -> None:
-        """Call `wake` whenever any process may have appended to the feed."""
+    async def start(self, wake: Wake, revoked: Revoked = _ignore) -> None:
+        """Call `wake` whenever any process may have appended to the feed, and
+        `revoked` with a token's name whenever any process revokes it."""
 
     async def stop(self) -> None:
         """Stop listening."""
@@ -48,16 +60,21 @@ class LocalBus:
 
     def __init__(self) -> None:
         self._wake: Wake | None = None
+        self._revoked: Revoked = _ignore
 
     async def publish(self, event: Event) -> None:
+        if event.kind is EventKind.TOKEN_REVOKED and event.token_name is not None:
+            self._revoked(event.token_name)
         if self._wake is not None and event.position is not None:
             self._wake()
 
-    async def start(self, wake: Wake) -> None:
+    async def start(self, wake: Wake, revoked: Revoked = _ignore) -> None:
         self._wake = wake
+        self._revoked = revoked
 
     async def stop(self) -> None:
         self._wake = None
+        self._revoked = _ignore
 
 
 class PostgresBus:
@@ -68,15 +85,16 @@ class PostgresBus:
         self._task: asyncio.Task[None] | None = None
 
     async def publish(self, event: Event) -> None:
-        if event.position is None:
-            return
-        await connections.get("default").execute_query(
-            "SELECT pg_notify($1, $2)", [CHANNEL, str(event.position)]
-        )
+        if event.kind is EventKind.TOKEN_REVOKED and event.token_name is not None:
+            await _notify(REVOCATIONS, event.token_name)
+        if event.position is not None:
+            await _notify(CHANNEL, str(event.position))
 
-    async def start(self, wake: Wake) -> None:
+    async def start(self, wake: Wake, revoked: Revoked = _ignore) -> None:
         if self._task is None:
-            self._task = asyncio.create_task(self._listen(wake), name=LISTENER_NAME)
+            self._task = asyncio.create_task(
+                self._listen(wake, revoked), name=LISTENER_NAME
+            )
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -84,12 +102,12 @@ class PostgresBus:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
-    async def _listen(self, wake: Wake) -> None:
+    async def _listen(self, wake: Wake, revoked: Revoked) -> None:
         """Stay subscribed: reconnect after every drop, then catch up by position."""
         failures = 0
         while True:
             try:
-                await self._listen_once(wake)
+                await self._listen_once(wake, revoked)
                 failures = 0
             except Exception as error:  # whatever broke, listen again
                 delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
@@ -97,7 +115,7 @@ class PostgresBus:
                 logger.warning("Event listener: %s; retrying in %.2fs", error, delay)
                 await asyncio.sleep(delay)
 
-    async def _listen_once(self, wake: Wake) -> None:
+    async def _listen_once(self, wake: Wake, revoked: Revoked) -> None:
         dropped = asyncio.Event()
         connection = await asyncpg.connect(
             self.dsn, server_settings={"application_name": LISTENER_NAME}
@@ -108,7 +126,11 @@ class PostgresBus:
             def notified(*_: Any) -> None:
                 wake()
 
+            def revocation(*arguments: Any) -> None:
+                revoked(str(arguments[-1]))  # (connection, pid, channel, payload)
+
             await connection.add_listener(CHANNEL, notified)
+            await connection.add_listener(REVOCATIONS, revocation)
             wake()  # whatever was appended while we were not listening
             while not dropped.is_set():
                 # A silent network failure closes nothing: probe now and then.
@@ -122,6 +144,12 @@ class PostgresBus:
                 await connection.close(timeout=1)
             else:
                 connection.terminate()
+
+
+async def _notify(channel: str, payload: str) -> None:
+    await connections.get("default").execute_query(
+        "SELECT pg_notify($1, $2)", [channel, payload]
+    )
 
 
 def bus_for(database_url: str) -> EventBus:

@@ -7,8 +7,11 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from api.auth import ANONYMOUS, Viewer
+from api.cost import Price
+from api.gate import Gate
 from api.hub import Hub
 from api.loaders import Loaders
+from api.rate_limit import Charge, Unlimited
 from models.events import Publish, discard
 
 
@@ -28,6 +31,11 @@ class Context:
     connection_params: dict[str, object] | None = None
     # Set by the HTTP endpoint, which checks the limits before execution itself.
     limits_checked: bool = False
+    # Admits each operation: prices, slots for expensive ones, the rate limit.
+    gate: Gate = field(default_factory=lambda: Gate(Unlimited(), 1, 0))
+    # What the operation being run costs and what its charge left of the budget.
+    price: Price | None = None
+    charge: Charge | None = None
 
     @property
     def actor(self) -> str:

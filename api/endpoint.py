@@ -1,10 +1,13 @@
 """`/graphql`: HTTP requests through our GraphQL-over-HTTP checks, WebSocket and
 GraphiQL through Strawberry's view.
 
-Every refusal happens before execution and costs no query of the database: media
-type, rate, body size, content type, JSON, parameters, document length, parse,
-validation (with depth and alias limits), operation choice, variables and the
-node limit. Execution is cancelled after the configured time.
+Every refusal happens before execution: media type, rate, body size, content type,
+JSON, parameters, document length, parse, validation (with depth and alias
+limits), operation choice, variables, the node limit, the slots for expensive
+operations and the operation's price (api.gate). A request is charged one point
+when it arrives, so a flood of malformed requests is charged too, and the rest of
+its price once its document is checked. Execution is cancelled after the
+configured time. Every answer carries the client's RateLimit-* headers.
 """
 
 import asyncio
@@ -17,8 +20,11 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.http import process_result
 
+from api.auth import viewer_of
+from api.cost import Price, price_of
 from api.documents import DocumentRules, prepare
 from api.errors import BAD_USER_INPUT, TIMEOUT
+from api.gate import BusyError, Gate, RateLimitedError, rate_limit_headers
 from api.graphql_app import BilateralGraphQL
 from api.http import (
     GraphQLRequest,
@@ -29,12 +35,12 @@ from api.http import (
     request_error_response,
     respond,
 )
-from api.limits import document_length_error, node_count, node_limit_error
-from api.rate_limit import RateLimiter, rate_key
+from api.limits import document_length_error, node_limit_error
+from api.rate_limit import Charge
 from api.schema import BilateralSchema
 from api.settings import Settings
 
-RATE_LIMITED = "RATE_LIMITED"
+ARRIVAL_POINTS = 1
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class Accepted:
 
     operation: OperationDefinitionNode
     variables: dict[str, Any]
+    price: Price
 
 
 class GraphQLEndpoint:
@@ -53,12 +60,12 @@ class GraphQLEndpoint:
         settings: Settings,
         schema: BilateralSchema,
         view: BilateralGraphQL,
-        limiter: RateLimiter,
+        gate: Gate,
     ) -> None:
         self.settings = settings
         self.schema = schema
         self.view = view
-        self.limiter = limiter
+        self.gate = gate
         self.rules = DocumentRules(
             schema._schema, settings.limits, settings.introspection
         )
@@ -77,26 +84,37 @@ class GraphQLEndpoint:
             page.headers["Vary"] = "Accept"  # the same URL answers JSON otherwise
             return page
         media_type = negotiate(request.headers.get("accept"))
+        viewer = viewer_of(request)
+        charge: Charge | None = None
         try:
             if media_type is None:
                 raise RequestError(
                     406,
                     "Accept `application/graphql-response+json` or `application/json`.",
                 )
-            await self._charge(request, self.settings.query_cost)
+            charge = await self.gate.charge(viewer, request, ARRIVAL_POINTS)
             graphql_request = await read_request(
                 request, self.settings.limits.body_bytes
             )
             checked = self.check(graphql_request)
             if isinstance(checked, list):
-                return request_error_response(checked, media_type, {})
-            if checked.operation.operation is OperationType.MUTATION:
-                extra = self.settings.mutation_cost - self.settings.query_cost
-                await self._charge(request, extra)
-            result = await self._execute(request, graphql_request, checked)
-        except RequestError as error:
+                headers = rate_limit_headers(charge)
+                return request_error_response(checked, media_type, headers)
+            with self.gate.slot(checked.price):
+                cost = checked.price.cost
+                charge = await self.gate.charge(viewer, request, cost, paid=charge)
+                result = await self._execute(request, graphql_request, checked, charge)
+        except RateLimitedError as refused:
+            error = _refusal(429, refused, rate_limit_headers(refused.charge))
             return http_error_response(error, media_type)
-        return respond(dict(process_result(result)), 200, media_type, {})
+        except BusyError as busy:
+            error = _refusal(503, busy, rate_limit_headers(charge))
+            return http_error_response(error, media_type)
+        except RequestError as error:
+            error.headers.update(rate_limit_headers(charge))
+            return http_error_response(error, media_type)
+        body = dict(process_result(result))
+        return respond(body, 200, media_type, rate_limit_headers(charge))
 
     def check(self, graphql_request: GraphQLRequest) -> Accepted | list[GraphQLError]:
         """Refusals of a well-formed request before it runs, or what it will run.
@@ -123,16 +141,22 @@ class GraphQLEndpoint:
         if isinstance(coerced, list):
             return coerced
         assert document.ast is not None
-        count = node_count(self.rules.schema, document.ast, operation, coerced)
-        if (too_many := node_limit_error(count, self.rules.limits)) is not None:
+        price = price_of(self.rules.schema, document.ast, operation, coerced)
+        if (too_many := node_limit_error(price.nodes, self.rules.limits)) is not None:
             return [too_many]
-        return Accepted(operation, graphql_request.variables or {})
+        return Accepted(operation, graphql_request.variables or {}, price)
 
     async def _execute(
-        self, request: Request, graphql_request: GraphQLRequest, checked: Accepted
+        self,
+        request: Request,
+        graphql_request: GraphQLRequest,
+        checked: Accepted,
+        charge: Charge,
     ) -> Any:
         context = self.view.context_of(request)
         context.limits_checked = True
+        context.charge = charge
+        context.price = checked.price
         seconds = self.settings.request_timeout_seconds
         try:
             async with asyncio.timeout(seconds):
@@ -145,18 +169,6 @@ class GraphQLEndpoint:
         except TimeoutError:
             return _timed_out(seconds)
 
-    async def _charge(self, request: Request, cost: int) -> None:
-        retry_after = await self.limiter.charge(rate_key(request), cost)
-        if retry_after is not None:
-            raise RequestError(
-                429,
-                f"Too many requests: the budget is {self.settings.rate_limit:,} "
-                f"points a minute (a query costs {self.settings.query_cost}, a "
-                f"mutation {self.settings.mutation_cost}). Retry in {retry_after} s.",
-                {"Retry-After": str(retry_after)},
-                RATE_LIMITED,
-            )
-
     def _wants_graphiql(self, request: Request) -> bool:
         return (
             self.settings.graphiql
@@ -164,6 +176,15 @@ class GraphQLEndpoint:
             and "query" not in request.query_params
             and "text/html" in request.headers.get("accept", "")
         )
+
+
+def _refusal(status: int, error: GraphQLError, headers: dict[str, str]) -> RequestError:
+    """A refusal by the gate as an HTTP answer, with the time to wait."""
+    extensions = error.extensions or {}
+    retry = {"Retry-After": str(extensions["retryAfter"])}
+    return RequestError(
+        status, error.message, {**headers, **retry}, str(extensions["code"])
+    )
 
 
 def _subscription_over_http() -> GraphQLError:

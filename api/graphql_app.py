@@ -18,6 +18,7 @@ from strawberry.types.unset import UnsetType
 
 from api.auth import viewer_of, viewer_of_credentials
 from api.context import Context
+from api.gate import Gate
 from api.hub import Hub
 from api.request_id import request_id_of
 from api.schema import BilateralSchema
@@ -34,6 +35,7 @@ class BilateralGraphQL(GraphQL[Context, None]):
         settings: Settings,
         publish: Publish,
         hub: Hub,
+        gate: Gate,
         schema: BilateralSchema = default_schema,
     ) -> None:
         super().__init__(
@@ -49,6 +51,7 @@ class BilateralGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.publish = publish
         self.hub = hub
+        self.gate = gate
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -69,6 +72,7 @@ class BilateralGraphQL(GraphQL[Context, None]):
             public_read=self.settings.public_read,
             publish=self.publish,
             hub=self.hub,
+            gate=self.gate,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object]:

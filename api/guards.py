@@ -1,20 +1,32 @@
-"""The limits as schema extensions, so that WebSocket operations obey them too."""
+"""The limits and the gate as a schema extension, so WebSocket operations obey them.
 
-from collections.abc import Iterator
+HTTP requests are checked by api.endpoint before they get here, with the same
+functions; the endpoint marks its context `limits_checked`. An operation on a
+WebSocket is checked here, each on its own: its token must still be active (one
+query, as authenticating an HTTP request costs), its variables safe, its node
+figure within the limit, and its price is charged to the same budget as HTTP.
+"""
+
+import asyncio
+import inspect
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, cast
 
 from graphql import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
-from api.limits import Limits, node_count, node_limit_error
+from api.auth import UNAUTHENTICATED
+from api.cost import Price, price_of
+from api.limits import Limits, node_limit_error
+from api.permissions import AuthorizationError
 from api.safe_text import has_unsafe_variables, unsafe_text_error
+from models.tokens import is_active
 
 
 class EnforceLimits(SchemaExtension):
-    """Token and length limits while parsing; the node limit before executing.
+    """Token and length limits while parsing; the gate before executing.
 
-    Depth and aliases are validation rules (see api.documents); HTTP requests are
-    checked by the endpoint before they get here, with the same functions.
+    Depth and aliases are validation rules (see api.documents).
     """
 
     def __init__(self, limits: Limits) -> None:
@@ -27,26 +39,76 @@ class EnforceLimits(SchemaExtension):
         options["max_source_length"] = self.limits.document_chars
         yield
 
-    def on_execute(self) -> Iterator[None]:
-        # The HTTP endpoint checks its requests before execution itself.
-        if not getattr(self.execution_context.context, "limits_checked", False):
-            self._check_variables_and_nodes()
-        yield
-
-    def _check_variables_and_nodes(self) -> None:
+    async def on_execute(self) -> AsyncIterator[None]:
         """Raise, not set a result: subscriptions ignore a result set here, and
         every transport reports an error raised here."""
+        context = self.execution_context.context
+        if getattr(context, "limits_checked", True):
+            yield
+            return
+        price = self._price()
+        if price is None:
+            yield
+            return
+        await _refuse_revoked(context.viewer.name)
+        gate, viewer = context.gate, context.viewer
+        with gate.slot(price):
+            context.charge = await gate.charge(viewer, context.request, price.cost)
+            context.price = price
+            yield
+
+    def _price(self) -> Price | None:
         context = self.execution_context
         document = context.graphql_document
         operation = (
             get_operation_ast(document, context.operation_name) if document else None
         )
         if document is None or operation is None:
-            return
+            return None
         if has_unsafe_variables(operation, context.variables):
             raise unsafe_text_error()
-        count = node_count(
-            context.schema._schema, document, operation, context.variables
-        )
-        if (error := node_limit_error(count, self.limits)) is not None:
+        price = price_of(context.schema._schema, document, operation, context.variables)
+        if (error := node_limit_error(price.nodes, self.limits)) is not None:
             raise error
+        return price
+
+
+async def _refuse_revoked(name: str | None) -> None:
+    """A connection's token may have been revoked since it connected."""
+    if name is not None and not await is_active(name):
+        raise AuthorizationError(
+            UNAUTHENTICATED,
+            f"The token '{name}' has been revoked; connect again with an active one.",
+        )
+
+
+class PaceExpensiveOperations(SchemaExtension):
+    """An expensive operation lets other requests run every few fields.
+
+    Python runs one request at a time per process; a heavy answer built in long
+    stretches would make every cheap request behind it wait for each stretch.
+    Cheap operations pass straight through.
+    """
+
+    def __init__(self) -> None:
+        self.fields = 0
+
+    def resolve(
+        self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        context = info.context
+        price = getattr(context, "price", None)
+        if price is None or not context.gate.is_expensive(price):
+            return _next(root, info, *args, **kwargs)
+        self.fields += 1
+        if self.fields % PACE_EVERY_FIELDS:
+            return _next(root, info, *args, **kwargs)
+        return _after_a_pause(_next(root, info, *args, **kwargs))
+
+
+PACE_EVERY_FIELDS = 25
+
+
+async def _after_a_pause(result: Any) -> Any:
+    await asyncio.sleep(0)
+    return await result if inspect.isawaitable(result) else result

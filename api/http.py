@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -55,10 +56,9 @@ class GraphQLResponse(JSONResponse):
     """A JSON body in the negotiated media type, always UTF-8."""
 
     def render(self, content: Any) -> bytes:
-        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
         try:
-            return text.encode()
-        except UnicodeEncodeError:
+            return orjson.dumps(content)
+        except orjson.JSONEncodeError:
             # A lone surrogate echoed from the request: JSON escapes keep it valid.
             return json.dumps(content, separators=(",", ":")).encode()
 

@@ -1,20 +1,21 @@
 """Rate limiting: a budget of points per minute per token, or per address.
 
-A query costs fewer points than a mutation; a refused request spends nothing.
+What an operation costs is api.cost's business; a refused charge spends nothing.
 Budgets are counted in fixed one-minute windows: on PostgreSQL in a table every
-process shares (one statement per request), on SQLite in the one process.
+process shares (one statement per charge), on SQLite in the one process.
 """
 
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from starlette.requests import HTTPConnection
 
-from api.auth import viewer_of
+from api.auth import Viewer
 from models.config import is_postgres
-from models.rate_limits import forget_windows_before, spend
+from models.rate_limits import forget_windows_before, spend, spent_in
 
 WINDOW_SECONDS = 60.0
 KEPT_KEYS = 10_000
@@ -22,35 +23,78 @@ KEY_LENGTH = 200
 FORGET_EVERY = 1_000
 
 
-class RateLimiter(Protocol):
-    """Charges a client for a request."""
+@dataclass(frozen=True)
+class Charge:
+    """The outcome of charging a client: what it cost and what is left.
 
-    async def charge(self, key: str, cost: int) -> int | None:
-        """Spend `cost` points; None if within budget, else seconds to wait."""
+    `limit` is 0 when the service runs without a rate limit.
+    """
+
+    cost: int
+    allowed: bool
+    limit: int = 0
+    used: int = 0
+    reset_at: float = 0.0
+    now: float = 0.0
+
+    @property
+    def remaining(self) -> int:
+        """Points left in this window."""
+        return max(0, self.limit - self.used)
+
+    @property
+    def reset_seconds(self) -> int:
+        """Whole seconds until the window ends (at least 1)."""
+        return max(1, math.ceil(self.reset_at - self.now))
+
+    def plus(self, later: "Charge") -> "Charge":
+        """This charge followed by `later` on the same budget."""
+        return Charge(
+            self.cost + later.cost,
+            later.allowed,
+            later.limit,
+            later.used,
+            later.reset_at,
+            later.now,
+        )
+
+
+class RateLimiter(Protocol):
+    """Charges a client for an operation."""
+
+    async def charge(self, key: str, cost: int) -> Charge:
+        """Spend `cost` points unless that passes the budget."""
+
+
+def _window(clock: Callable[[], float]) -> tuple[float, int]:
+    now = clock()
+    return now, int(now // WINDOW_SECONDS)
+
+
+def _end_of(window: int) -> float:
+    return (window + 1) * WINDOW_SECONDS
 
 
 class WindowRateLimiter:
     """Fixed one-minute windows, counted in this process."""
 
-    def __init__(
-        self, budget: int, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, budget: int, clock: Callable[[], float] = time.time) -> None:
         self.budget = budget
         self.clock = clock
         self.spent: dict[str, tuple[int, int]] = {}
 
-    async def charge(self, key: str, cost: int) -> int | None:
-        now = self.clock()
-        window = int(now // WINDOW_SECONDS)
+    async def charge(self, key: str, cost: int) -> Charge:
+        now, window = _window(self.clock)
         started, used = self.spent.get(key, (window, 0))
         if started != window:
             used = 0
-        if used + cost > self.budget:
-            return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
-        if len(self.spent) >= KEPT_KEYS:
-            self._forget_before(window)
-        self.spent[key] = (window, used + cost)
-        return None
+        allowed = used + cost <= self.budget
+        if allowed:
+            used += cost
+            if len(self.spent) >= KEPT_KEYS:
+                self._forget_before(window)
+            self.spent[key] = (window, used)
+        return Charge(cost, allowed, self.budget, used, _end_of(window), now)
 
     def _forget_before(self, window: int) -> None:
         self.spent = {k: v for k, v in self.spent.items() if v[0] == window}
@@ -64,22 +108,24 @@ class SharedRateLimiter:
         self.clock = clock
         self.charges = 0
 
-    async def charge(self, key: str, cost: int) -> int | None:
-        now = self.clock()
-        window = int(now // WINDOW_SECONDS)
+    async def charge(self, key: str, cost: int) -> Charge:
+        now, window = _window(self.clock)
         self.charges += 1
         if self.charges % FORGET_EVERY == 0:
             await forget_windows_before(window - 1)
-        if await spend(key[:KEY_LENGTH], window, cost, self.budget):
-            return None
-        return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+        key = key[:KEY_LENGTH]
+        used = await spend(key, window, cost, self.budget)
+        allowed = used is not None
+        if used is None:  # refused: say how much is spent, spending nothing
+            used = await spent_in(key, window)
+        return Charge(cost, allowed, self.budget, used, _end_of(window), now)
 
 
 class Unlimited:
-    """No limit (BILATERAL_RATE_LIMIT=0)."""
+    """No limit (BILATERAL_RATE_LIMIT=0): every charge is allowed."""
 
-    async def charge(self, key: str, cost: int) -> int | None:
-        return None
+    async def charge(self, key: str, cost: int) -> Charge:
+        return Charge(cost, True)
 
 
 def rate_limiter(budget: int, database_url: str) -> RateLimiter:
@@ -91,9 +137,8 @@ def rate_limiter(budget: int, database_url: str) -> RateLimiter:
     return WindowRateLimiter(budget)
 
 
-def rate_key(connection: HTTPConnection) -> str:
-    """Whom a request is charged to: its token, or its client address."""
-    viewer = viewer_of(connection)
+def rate_key(viewer: Viewer, connection: HTTPConnection) -> str:
+    """Whom an operation is charged to: its token, or its client address."""
     if viewer.name is not None:
         return f"token:{viewer.name}"
     client = connection.client

@@ -17,11 +17,12 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from api.budget import RateLimit, rate_limit
 from api.context import Context
 from api.documents import extra_rules
 from api.enums import IssueStatus, SortDirection
 from api.errors import MaskUnexpectedErrors
-from api.guards import EnforceLimits
+from api.guards import EnforceLimits, PaceExpensiveOperations
 from api.issues.queries import list_issues
 from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
 from api.limits import Limits
@@ -183,6 +184,11 @@ class Query:
         counts = await status_counts(relationship, as_of)
         return [StatusCount(status=s, count=n) for s, n in counts.items()]
 
+    rate_limit: RateLimit | None = strawberry.field(
+        resolver=rate_limit,
+        description="What this operation cost and what is left of the client's "
+        "budget; null only where the operation was not priced.",
+    )
     viewer: Viewer = strawberry.field(
         resolver=viewer,
         description="Who the client is: the token's name and role, or anonymous.",
@@ -242,6 +248,7 @@ def build_schema(options: SchemaOptions = SchemaOptions()) -> BilateralSchema:
             partial(EnforceLimits, options.limits),
             AuthorizeMutations,
             FreshLoaders,
+            PaceExpensiveOperations,
         ],
     )
 

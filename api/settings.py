@@ -30,8 +30,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     rate_limit: int = 600
-    query_cost: int = 1
-    mutation_cost: int = 10
+    heavy_cost: int = 10
+    heavy_slots: int = 1
+    token_check_seconds: float = 1.0
     request_timeout_seconds: float = 10.0
     statement_timeout_ms: int = 5_000
 
@@ -52,6 +53,13 @@ class Settings:
             cors_origins=_list(env.get("BILATERAL_CORS_ORIGINS")),
             limits=_limits(env),
             rate_limit=_number(env, "BILATERAL_RATE_LIMIT", 600, int, allow_zero=True),
+            heavy_cost=_number(env, "BILATERAL_HEAVY_COST", 10, int),
+            heavy_slots=_number(
+                env, "BILATERAL_HEAVY_OPERATIONS", 1, int, allow_zero=True
+            ),
+            token_check_seconds=_number(
+                env, "BILATERAL_TOKEN_CHECK_SECONDS", 1.0, float
+            ),
             request_timeout_seconds=_number(
                 env, "BILATERAL_REQUEST_TIMEOUT_SECONDS", 10.0, float
             ),

@@ -1,6 +1,5 @@
 """Live changes: the status-update stream, resumable from any update a client saw."""
 
-import time
 from collections.abc import AsyncGenerator
 from typing import Annotated
 
@@ -9,6 +8,7 @@ import strawberry
 from api.auth import UNAUTHENTICATED
 from api.context import Context
 from api.errors import BadUserInputError
+from api.hub import TokenRevokedError
 from api.loaders import Loaders
 from api.permissions import READ, AuthorizationError
 from api.relay import parse_id_of
@@ -17,9 +17,6 @@ from models.errors import NotFoundError
 from models.feed import FeedScope, position_of
 from models.issue import Issue as IssueRow
 from models.relationship import Relationship as RelationshipRow
-from models.tokens import is_active
-
-TOKEN_CHECK_SECONDS = 30.0
 
 
 @strawberry.type(
@@ -63,37 +60,16 @@ async def _events(
     context: Context, scope: FeedScope, start: int | None
 ) -> AsyncGenerator[StatusUpdate, None]:
     assert context.hub is not None, "the app serves subscriptions with a hub"
-    token = TokenCheck(context.viewer.name)
-    async for item in context.hub.stream(scope, start):
-        await token.still_active()
-        # Each event is a fresh read: nothing cached for an earlier one is reused.
-        context.loaders = Loaders()
-        yield StatusUpdate.from_feed(item)
-
-
-class TokenCheck:
-    """Ends a stream whose token has been revoked since it began.
-
-    Checked before an event is sent, at most every TOKEN_CHECK_SECONDS, so a
-    revoked token receives nothing more once the check has seen the revocation.
-    """
-
-    def __init__(self, name: str | None) -> None:
-        self.name = name
-        self.checked_at = time.monotonic()
-
-    async def still_active(self) -> None:
-        """Raise UNAUTHENTICATED if the token is no longer active."""
-        if self.name is None:
-            return
-        if time.monotonic() - self.checked_at < TOKEN_CHECK_SECONDS:
-            return
-        if not await is_active(self.name):
-            raise AuthorizationError(
-                UNAUTHENTICATED,
-                f"The token '{self.name}' has been revoked; this subscription ends.",
-            )
-        self.checked_at = time.monotonic()
+    try:
+        async for item in context.hub.stream(scope, start, context.viewer.name):
+            # Each event is a fresh read: nothing cached for an earlier one is reused.
+            context.loaders = Loaders()
+            yield StatusUpdate.from_feed(item)
+    except TokenRevokedError as revoked:
+        raise AuthorizationError(
+            UNAUTHENTICATED,
+            f"The token '{revoked.name}' has been revoked; this subscription ends.",
+        ) from None
 
 
 async def _scope(relationship: str | None, issue: str | None) -> FeedScope:

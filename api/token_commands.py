@@ -4,6 +4,7 @@ import argparse
 import sys
 from datetime import datetime
 
+from api.bus import bus_for
 from models.database import migrate, open_database
 from models.enums import TokenRole
 from models.errors import DomainError
@@ -22,7 +23,7 @@ async def token_command(args: argparse.Namespace, url: str) -> int:
             elif args.action == "list":
                 await _list()
             else:
-                await _revoke(args.name)
+                await _revoke(args.name, url)
         except DomainError as error:
             print(f"error: {error.message}", file=sys.stderr)
             return 1
@@ -48,8 +49,9 @@ async def _list() -> None:
         print(f"{token.name:<32} {token.role.value:<7} {created:<17} {revoked}")
 
 
-async def _revoke(name: str) -> None:
-    token = await revoke_token(name)
+async def _revoke(name: str, url: str) -> None:
+    # On PostgreSQL the running servers hear of it at once and end its streams.
+    token = await revoke_token(name, publish=bus_for(url).publish)
     print(f"Token '{token.name}' is revoked.")
 
 

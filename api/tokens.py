@@ -105,6 +105,8 @@ async def token_create(
 
 
 async def token_revoke(
+    info: strawberry.Info[Context],
     input: Annotated[TokenRevokeInput, strawberry.argument(description="What to do.")],
 ) -> TokenRevokeResult:
-    return TokenRevokeSuccess(token=ApiToken.from_row(await revoke_token(input.name)))
+    revoked = await revoke_token(input.name, publish=info.context.publish)
+    return TokenRevokeSuccess(token=ApiToken.from_row(revoked))

@@ -23,6 +23,7 @@ class Event:
     meeting_id: int | None = None
     version: int | None = None
     position: int | None = None
+    token_name: str | None = None
 
 
 class Publish(Protocol):

@@ -5,6 +5,7 @@ parent with ROW_NUMBER() over a keyset-filtered set, so a page of 50 issues cost
 the same number of statements as a page of 5.
 """
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from typing import Any, Generic
 
 from models.pagination import Keyset, ModelT, Ordering, Page, PageRequest
 from models.sql import Statement
+
+YIELD_EVERY_ROWS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +54,17 @@ async def pages_per_parent(
     for row in await statement.fetch(sql):
         grouped[row["parent_id"]].append(row)
     outside = await _parents_with_rows_outside(source, parent_ids, ordering, request)
-    return {
-        parent: _page(
-            source.model, grouped[parent], ordering, request, parent in outside
-        )
-        for parent in parent_ids
-    }
+    pages: dict[int, Page[ModelT]] = {}
+    built = 0
+    for parent in parent_ids:
+        rows = grouped[parent]
+        pages[parent] = _page(source.model, rows, ordering, request, parent in outside)
+        built += len(rows)
+        if built >= YIELD_EVERY_ROWS:
+            # Building thousands of rows takes a while: let other requests run.
+            built = 0
+            await asyncio.sleep(0)
+    return pages
 
 
 def _page(

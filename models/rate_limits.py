@@ -13,12 +13,23 @@ RETURNING used
 """
 
 
-async def spend(client_key: str, window_start: int, cost: int, budget: int) -> bool:
-    """Spend `cost` points in a window; False (nothing spent) past the budget."""
+async def spend(
+    client_key: str, window_start: int, cost: int, budget: int
+) -> int | None:
+    """Spend `cost` points in a window: the points now used, or None (nothing
+    spent) when that would pass the budget."""
     if cost > budget:
-        return False
+        return None
     rows = await fetch_all(_SPEND, [client_key, window_start, cost, budget])
-    return bool(rows)
+    return int(rows[0]["used"]) if rows else None
+
+
+async def spent_in(client_key: str, window_start: int) -> int:
+    """The points a client has used in a window."""
+    window = await RateWindow.get_or_none(
+        client_key=client_key, window_start=window_start
+    )
+    return window.used if window is not None else 0
 
 
 async def forget_windows_before(window_start: int) -> None:

@@ -12,8 +12,9 @@ import secrets
 from dataclasses import dataclass
 
 from models.api_token import ApiToken
-from models.enums import TokenRole
+from models.enums import EventKind, TokenRole
 from models.errors import ErrorCode, InvalidInputError, NotFoundError
+from models.events import Event, Publish, discard, publish_committed
 from models.writes import atomically, now
 
 SECRET_PREFIX = "bil_"
@@ -74,8 +75,12 @@ async def find_token(secret: str) -> ApiToken | None:
     return token if token.is_active else None
 
 
-async def revoke_token(name: str) -> ApiToken:
-    """Revoke a token for good (again: no change). Raises NotFoundError."""
+async def revoke_token(name: str, publish: Publish = discard) -> ApiToken:
+    """Revoke a token for good (again: no change). Raises NotFoundError.
+
+    Publishes TOKEN_REVOKED after the revocation is stored, so that every process
+    ends what the token still has open; a repeated revoke publishes nothing.
+    """
     wanted = name.strip()
     # A name no token could have (too long, odd characters) is simply not found.
     token = (
@@ -86,17 +91,26 @@ async def revoke_token(name: str) -> ApiToken:
     if token is None:
         message = f"No token is named '{wanted[:100]}'."
         raise NotFoundError("name", "token", None, message)
-    if token.revoked_at is None:
-        await ApiToken.filter(id=token.id, revoked_at__isnull=True).update(
-            revoked_at=now()
-        )
-        await token.refresh_from_db()
+    if token.revoked_at is not None:
+        return token
+    await ApiToken.filter(id=token.id, revoked_at__isnull=True).update(revoked_at=now())
+    await token.refresh_from_db()
+    event = Event(EventKind.TOKEN_REVOKED, token_name=token.name)
+    await publish_committed(publish, event)
     return token
 
 
 async def is_active(name: str) -> bool:
     """Whether the token of this name exists and has not been revoked."""
     return await ApiToken.filter(name=name, revoked_at__isnull=True).exists()
+
+
+async def revoked_among(names: set[str]) -> set[str]:
+    """Which of these token names have been revoked."""
+    found = await ApiToken.filter(
+        name__in=sorted(names), revoked_at__isnull=False
+    ).values_list("name", flat=True)
+    return {str(name) for name in found}
 
 
 async def list_tokens() -> list[ApiToken]:

@@ -18,6 +18,7 @@ from tortoise.context import TortoiseContext
 
 from api.bus import LISTENER_NAME
 from api.relay import global_id
+from models.api_token import ApiToken
 from models.database import dialect, fetch_all, open_database
 from models.issue import Issue
 from models.status_update import StatusUpdate
@@ -212,3 +213,56 @@ async def count_rows_and_listeners(url: str) -> tuple[int, int, int]:
             await StatusUpdate.all().count(),
             len(await listeners()),
         )
+
+
+async def test_a_token_revoked_on_the_command_line_ends_its_streams_everywhere(
+    postgres_only: None,
+    seeded_url: str,
+    tokens: Tokens,
+    issue_id: str,
+    last_seen: str,
+) -> None:
+    # given two processes whose periodic token check is out of the way, so that
+    # only the event bus can carry the revocation, and a reader subscribed on each
+    quiet = {"BILATERAL_TOKEN_CHECK_SECONDS": "3600"}
+    auth = {"authorization": f"Bearer {tokens.reader}"}
+    with ExitStack() as stack:
+        a, b = (stack.enter_context(server_process(seeded_url, quiet)) for _ in "ab")
+        async with (
+            graphql_socket(a, payload=auth) as on_a,
+            graphql_socket(b, payload=auth) as on_b,
+            httpx.AsyncClient(base_url=b) as http,
+        ):
+            for ws in (on_a, on_b):
+                await ws.subscribe("s", SUBSCRIBE, {"after": last_seen})
+            seen = await post_update(http, tokens.editor, issue_id, "Seen.")
+            for ws in (on_a, on_b):
+                assert event_ids([await ws.data()]) == [seen]
+
+            # when `bilateral token revoke reader` runs in a third process
+            revoked = await asyncio.to_thread(
+                subprocess.run,
+                [sys.executable, "-m", "api.cli", "token", "revoke", "reader"],
+                env={**os.environ, "DATABASE_URL": seeded_url},
+                capture_output=True,
+                text=True,
+            )
+            ended = [await ws.receive(seconds=2.0) for ws in (on_a, on_b)]
+            arrived = time.time()
+            completed = [await ws.receive() for ws in (on_a, on_b)]
+            await on_a.subscribe("after", "{ viewer { name } }")
+            refused = await on_a.receive()
+
+    # then both streams end within 2 s of the revocation, and the connection
+    # that is still open is refused its next operation
+    assert revoked.returncode == 0, revoked.stderr
+    token = await ApiToken.get(name="reader")
+    assert token.revoked_at is not None
+    elapsed = arrived - token.revoked_at.timestamp()
+    codes = [e["payload"]["errors"][0]["extensions"]["code"] for e in ended]
+    assert codes == ["UNAUTHENTICATED", "UNAUTHENTICATED"]
+    assert completed == [{"id": "s", "type": "complete"}] * 2
+    assert elapsed < 2.0
+    assert refused["type"] == "error"
+    assert refused["payload"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
+    print(f"\nrevocation to the end of both streams: {elapsed * 1000:.0f} ms")

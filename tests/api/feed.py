@@ -1,10 +1,20 @@
 """Documents and helpers shared by the subscription tests."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
 
+from api.app import create_app
+from api.hub import Hub
+from api.relay import global_id
+from api.settings import Settings
+from models.issue import Issue
 from tests.api.graphql import JSON
+from tests.live import eventually, serving
 
 SUBSCRIBE = """
 subscription Watch($relationship: String, $issue: ID, $after: ID) {
@@ -88,3 +98,33 @@ async def _mutation(
 def event_ids(events: list[JSON]) -> list[str]:
     """The update ids of a list of subscription events."""
     return [event["statusUpdates"]["id"] for event in events]
+
+
+@dataclass
+class Live:
+    """A server on a free port, a client for it, and the seeded issue to post to."""
+
+    app: Starlette
+    base: str
+    http: httpx.AsyncClient
+    issue: Issue
+
+    @property
+    def issue_id(self) -> str:
+        """The global id of the issue."""
+        return global_id("Issue", self.issue.pk)
+
+    async def subscribed(self, count: int = 1) -> None:
+        """Wait until the hub holds `count` subscribers."""
+        hub: Hub = self.app.state.hub
+        await eventually(lambda: len(hub.subscribers) >= count)
+
+
+@asynccontextmanager
+async def running(seeded_url: str, **overrides: Any) -> AsyncIterator[Live]:
+    """The app on a free port over the test's seeded database."""
+    settings = replace(Settings(database_url=seeded_url), **overrides)
+    app = create_app(settings, manage_database=False)
+    issue = await Issue.get(slug="border-peace-normalisation")
+    async with serving(app) as base, httpx.AsyncClient(base_url=base) as http:
+        yield Live(app, base, http, issue)

@@ -54,17 +54,19 @@ async def test_a_window_refuses_past_its_budget_until_the_next_minute() -> None:
     next_window = await limiter.charge("a", 10)
 
     # then the eleventh is told to wait 45 s; others and the next window are served
-    assert spent == [None] * 10
-    assert refused == 45
-    assert (other_client, next_window) == (None, None)
+    assert [charge.allowed for charge in spent] == [True] * 10
+    assert [charge.remaining for charge in spent] == list(range(9, -1, -1))
+    assert (refused.allowed, refused.reset_seconds) == (False, 45)
+    assert (other_client.allowed, next_window.allowed) == (True, True)
 
 
 async def test_a_refused_charge_spends_nothing() -> None:
     limiter = WindowRateLimiter(10, Clock(0.0))
 
-    assert await limiter.charge("a", 8) is None
-    assert await limiter.charge("a", 5) == 60
-    assert await limiter.charge("a", 2) is None
+    assert (await limiter.charge("a", 8)).allowed
+    refused = await limiter.charge("a", 5)
+    assert (refused.allowed, refused.used, refused.reset_seconds) == (False, 8, 60)
+    assert (await limiter.charge("a", 2)).allowed
 
 
 @pytest.mark.parametrize("settings", [Settings(rate_limit=3)])
@@ -81,8 +83,8 @@ async def test_past_the_budget_requests_get_429_with_retry_after(
     assert refused.json() == {
         "errors": [
             {
-                "message": "Too many requests: the budget is 3 points a minute (a "
-                "query costs 1, a mutation 10). Retry in "
+                "message": "Too many requests: this operation costs 1 point and 0 "
+                "of the 3 points a minute are left. Retry in "
                 f"{refused.headers['retry-after']} s.",
                 "extensions": {"code": "RATE_LIMITED"},
             }
@@ -174,14 +176,14 @@ async def test_shared_windows_refuse_without_spending_and_old_ones_are_forgotten
     if dialect() != "postgres":
         pytest.skip("the shared windows are a PostgreSQL table")
     # given a budget of 10 in window 100, and a stale window 98
-    assert await spend("token:editor", 98, 5, 10)
+    assert await spend("token:editor", 98, 5, 10) == 5
 
     # when points are spent, refused, and old windows forgotten
     spent = [await spend("token:editor", 100, cost, 10) for cost in (8, 5, 2, 1)]
     await forget_windows_before(99)
 
     # then the refused charge spent nothing, and only window 100 is left
-    assert spent == [True, False, True, False]
+    assert spent == [8, None, 10, None]
     assert await RateWindow.all().values_list("window_start", "used") == [(100, 10)]
 
 
