@@ -5,6 +5,8 @@ few slots of this process, and its price is charged to its client's budget. A
 refusal spends nothing and costs no query beyond the charge itself.
 """
 
+import asyncio
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,6 +20,7 @@ from api.rate_limit import Charge, RateLimiter, rate_key
 RATE_LIMITED = "RATE_LIMITED"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 BUSY_RETRY_SECONDS = 1
+SLICE_SECONDS = 0.002
 
 
 class RateLimitedError(GraphQLError):
@@ -45,6 +48,53 @@ class BusyError(GraphQLError):
         )
 
 
+class Pacer:
+    """Expensive operations share each turn of the event loop: at most a slice.
+
+    Python runs one piece of one request at a time per process. When the pieces of
+    expensive operations that are ready in one turn of the loop have used up the
+    slice, the rest wait for the next turn, so the requests whose network reads
+    and database answers arrived meanwhile run in between.
+    """
+
+    def __init__(self, slice_seconds: float = SLICE_SECONDS) -> None:
+        self.slice_seconds = slice_seconds
+        self.running = 0
+        self.turn_started = 0.0
+        self.ticking = False
+
+    def start(self) -> None:
+        """An expensive operation begins: time the turns while any runs."""
+        self.running += 1
+        if not self.ticking:
+            self.ticking = True
+            self._tick()
+
+    def stop(self) -> None:
+        """An expensive operation has ended."""
+        self.running -= 1
+
+    def is_spent(self) -> bool:
+        """Whether this turn's slice is used up."""
+        return self.running > 0 and time.perf_counter() - self.turn_started > (
+            self.slice_seconds
+        )
+
+    async def wait_for_turn(self) -> None:
+        """Wait until a turn of the loop has slice left."""
+        # Not an Event: what is awaited is the next turn of the loop itself.
+        while self.is_spent():  # noqa: ASYNC110
+            await asyncio.sleep(0)
+
+    def _tick(self) -> None:
+        # Runs once per turn of the loop: a callback queued now runs in the next.
+        self.turn_started = time.perf_counter()
+        if self.running > 0:
+            asyncio.get_running_loop().call_soon(self._tick)
+        else:
+            self.ticking = False
+
+
 class Gate:
     """Prices, slots and charges: the same checks for HTTP and WebSocket."""
 
@@ -53,6 +103,7 @@ class Gate:
         self.heavy_cost = heavy_cost
         self.heavy_slots = heavy_slots
         self.running_heavy = 0
+        self.pacer = Pacer()
 
     async def charge(
         self,
@@ -90,10 +141,12 @@ class Gate:
         if self.running_heavy >= self.heavy_slots:
             raise BusyError(price, self.heavy_slots)
         self.running_heavy += 1
+        self.pacer.start()
         try:
             yield
         finally:
             self.running_heavy -= 1
+            self.pacer.stop()
 
 
 def rate_limit_headers(charge: Charge | None) -> dict[str, str]:

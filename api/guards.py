@@ -7,7 +7,6 @@ query, as authenticating an HTTP request costs), its variables safe, its node
 figure within the limit, and its price is charged to the same budget as HTTP.
 """
 
-import asyncio
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, cast
@@ -17,6 +16,7 @@ from strawberry.extensions import SchemaExtension
 
 from api.auth import UNAUTHENTICATED
 from api.cost import Price, price_of
+from api.gate import Pacer
 from api.limits import Limits, node_limit_error
 from api.permissions import AuthorizationError
 from api.safe_text import has_unsafe_variables, unsafe_text_error
@@ -83,32 +83,31 @@ async def _refuse_revoked(name: str | None) -> None:
 
 
 class PaceExpensiveOperations(SchemaExtension):
-    """An expensive operation lets other requests run every few fields.
+    """Before each field of an expensive operation, wait for a turn with time left.
 
-    Python runs one request at a time per process; a heavy answer built in long
-    stretches would make every cheap request behind it wait for each stretch.
-    Cheap operations pass straight through.
+    See api.gate.Pacer. Cheap operations pass straight through.
     """
-
-    def __init__(self) -> None:
-        self.fields = 0
 
     def resolve(
         self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
     ) -> Any:
         context = info.context
         price = getattr(context, "price", None)
-        if price is None or not context.gate.is_expensive(price):
+        if price is None or not context.gate.pacer.is_spent():
             return _next(root, info, *args, **kwargs)
-        self.fields += 1
-        if self.fields % PACE_EVERY_FIELDS:
+        if not context.gate.is_expensive(price):
             return _next(root, info, *args, **kwargs)
-        return _after_a_pause(_next(root, info, *args, **kwargs))
+        return _in_turn(context.gate.pacer, _next, root, info, args, kwargs)
 
 
-PACE_EVERY_FIELDS = 25
-
-
-async def _after_a_pause(result: Any) -> Any:
-    await asyncio.sleep(0)
+async def _in_turn(
+    pacer: Pacer,
+    _next: Callable[..., Any],
+    root: Any,
+    info: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    await pacer.wait_for_turn()
+    result = _next(root, info, *args, **kwargs)
     return await result if inspect.isawaitable(result) else result

@@ -2,17 +2,18 @@
 concurrent heavy queries, with the slots for expensive operations and without.
 
 Run: .venv/bin/python -m bench.heavy_load [--heavy-clients 30] [--samples 100]
-     [--rounds 3]
+     [--rounds 3] [--database postgres://postgres@127.0.0.1:5432/empty]
 
-Builds a throw-away SQLite database with the seeds plus 100 generated issues of 80
-updates each, so that the heavy query (100 issues x 80 updates, priced at 81 points)
-really returns 8,100 nodes. Two server processes serve it with the rate limit off:
-one with the default slot for expensive operations (BILATERAL_HEAVY_OPERATIONS=1),
-one without (=0). Rounds alternate between them; in each, one client sends small
-reads one after another, alone and then while 30 clients send the heavy query as
-fast as they are answered (waiting as long as `Retry-After` says when refused; a
-client that does not wait is the rate limit's business, off here). Prints the p50
-and p99 of the small read in each case and the ratios under load / alone.
+Builds a throw-away SQLite database (or fills the given empty PostgreSQL one)
+with the seeds plus 100 generated issues of 80 updates each, so that the heavy
+query (100 issues x 80 updates, priced at 81 points) really returns 8,100 nodes.
+Two server processes serve it with the rate limit off: one with the default slot
+for expensive operations (BILATERAL_HEAVY_OPERATIONS=1), one without (=0). Rounds
+alternate between them; in each, one client sends small reads one after another,
+alone and then while 30 clients send the heavy query as fast as they are answered
+(waiting as long as `Retry-After` says when refused; a client that does not wait
+is the rate limit's business, off here). Prints the p50 and p99 of the small read
+in each case and the ratios under load / alone.
 """
 
 import argparse
@@ -123,9 +124,11 @@ async def _under_load(
     return reads, tally
 
 
-async def run(clients: int, samples: int, rounds: int, seconds: float) -> None:
+async def run(
+    database: str | None, clients: int, samples: int, rounds: int, seconds: float
+) -> None:
     with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
-        url = f"sqlite://{Path(folder) / 'bench.sqlite3'}"
+        url = database or f"sqlite://{Path(folder) / 'bench.sqlite3'}"
         await _populate(url)
         common = {"BILATERAL_RATE_LIMIT": "0", "BILATERAL_LOG_LEVEL": "WARNING"}
         servers = {
@@ -174,8 +177,13 @@ def main() -> None:
     parser.add_argument(
         "--seconds", type=float, default=30.0, help="at most this long per phase"
     )
+    parser.add_argument(
+        "--database", help="an empty PostgreSQL database's URL (default: SQLite)"
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.heavy_clients, args.samples, args.rounds, args.seconds))
+    asyncio.run(
+        run(args.database, args.heavy_clients, args.samples, args.rounds, args.seconds)
+    )
 
 
 if __name__ == "__main__":

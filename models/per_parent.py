@@ -14,7 +14,7 @@ from typing import Any, Generic
 from models.pagination import Keyset, ModelT, Ordering, Page, PageRequest
 from models.sql import Statement
 
-YIELD_EVERY_ROWS = 50
+YIELD_EVERY_ROWS = 100
 
 
 @dataclass(frozen=True, slots=True)
