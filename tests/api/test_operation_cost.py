@@ -1,5 +1,7 @@
 """What an operation costs: GitHub's rule, introspection by its size, the headers."""
 
+import asyncio
+import time
 from typing import Any
 
 import httpx
@@ -14,6 +16,7 @@ from tortoise.context import TortoiseContext
 
 from api.app import create_app
 from api.cost import Price, price_of
+from api.gate import Pacer
 from api.schema import schema
 from api.settings import Settings
 from tests.api.graphql import JSON
@@ -221,3 +224,44 @@ async def test_past_its_slots_an_expensive_operation_is_refused_at_once(
     assert served.json()["data"]["rateLimit"]["used"] == 2
     assert after.status_code == 200
     assert "errors" not in after.json()
+
+
+async def test_with_its_slice_spent_an_expensive_operation_waits_a_turn() -> None:
+    # given a pacer whose slice of this turn of the loop is used up
+    pacer = Pacer(slice_seconds=0.01)
+    pacer.start()
+    started = time.perf_counter()
+    while time.perf_counter() - started < 0.02:
+        pass
+    order: list[str] = []
+
+    async def cheap() -> None:
+        order.append("cheap")
+
+    ready = asyncio.create_task(cheap())
+
+    # when the expensive operation asks for a turn
+    spent = pacer.is_spent()
+    await pacer.wait_for_turn()
+    order.append("expensive")
+    await ready
+    pacer.stop()
+
+    # then what was ready ran first, and the new turn has its slice
+    assert spent
+    assert order == ["cheap", "expensive"]
+    assert not pacer.is_spent()
+
+
+async def test_pacing_does_not_change_an_answer(
+    seeded_db: TortoiseContext, tokens: Tokens
+) -> None:
+    answers = []
+    for slots in (1, 0):  # paced, then neither bounded nor paced
+        app = create_app(Settings(heavy_slots=slots), manage_database=False)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as h:
+            answers.append((await query(h, HEAVY, tokens.reader)).json())
+
+    assert "errors" not in answers[0]
+    assert answers[0] == answers[1]
