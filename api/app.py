@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import AuthenticationMiddleware
 from api.bus import bus_for
@@ -21,7 +22,7 @@ from api.request_id import RequestIdMiddleware
 from api.schema import SchemaOptions, build_schema
 from api.settings import Settings
 from models.config import tortoise_config
-from models.database import connect_now, ping
+from models.database import connect_now, ping, write_refusal_now
 from models.events import Event, Publish, discard
 
 logger = logging.getLogger("bilateral.api")
@@ -33,14 +34,24 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Ready: the database answers; 503 otherwise."""
+    """Ready: the database answers and would take a write; 503 otherwise.
+
+    `database` says which: `ok`, `unreachable`, `read-only` or `permission-denied`
+    (see `models.database.write_refusal_now` for what the write probe can see: not
+    a full disk).
+    """
     try:
         await ping()
+        refusal = await write_refusal_now()
     except Exception:
         logger.warning(
             "Readiness check failed: the database did not answer", exc_info=True
         )
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+    if refusal is not None:
+        logger.warning("Readiness check failed: the database is %s", refusal.value)
+        body = {"status": "unavailable", "database": refusal.value}
+        return JSONResponse(body, 503, {"Retry-After": "30"})
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
@@ -102,6 +113,11 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
             max_age=600,
+        )
+    if settings.trusted_proxies:
+        # Outermost, so that every check (rate limit included) sees the client.
+        app.add_middleware(
+            ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)
         )
     app.state.hub = hub
     return app

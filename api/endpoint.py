@@ -85,7 +85,9 @@ class GraphQLEndpoint:
                 )
             await self._charge(request, self.settings.query_cost)
             graphql_request = await read_request(
-                request, self.settings.limits.body_bytes
+                request,
+                self.settings.limits.body_bytes,
+                self.settings.request_timeout_seconds,
             )
             checked = self.check(graphql_request)
             if isinstance(checked, list):

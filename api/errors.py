@@ -8,6 +8,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from tortoise.exceptions import ValidationError as TortoiseValidationError
 
+from models.failures import refusal_message, write_refusal
 from models.pagination import PaginationError
 
 logger = logging.getLogger("bilateral.api")
@@ -15,6 +16,7 @@ logger = logging.getLogger("bilateral.api")
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 TIMEOUT = "TIMEOUT"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a cancelled statement
 UNTRANSLATABLE_CHARACTER = "22021"  # e.g. NUL in a text parameter
 TOO_LONG = re.compile(r"^(\w+): Length of .* (\d+) > (\d+)$", re.DOTALL)
@@ -53,8 +55,15 @@ def _as_user_error(error: GraphQLError) -> GraphQLError:
 
     So are a statement cancelled by PostgreSQL's statement_timeout (a timeout, not
     a bug), a filter value longer than its column, and text the database refused.
+    A write the database refused for lack of space, permission or writability is
+    SERVICE_UNAVAILABLE, saying so (the transaction rolled back whole).
     """
     original = error.original_error
+    if original is not None and (refusal := write_refusal(original)) is not None:
+        logger.warning("The database refused a write: %s (%s)", refusal, original)
+        recoded = with_code(error, SERVICE_UNAVAILABLE, refusal_message(refusal))
+        recoded.extensions["reason"] = refusal.value
+        return recoded
     if getattr(original, "sqlstate", None) == QUERY_CANCELED:
         return with_code(error, TIMEOUT, STATEMENT_CANCELLED)
     if isinstance(original, TortoiseValidationError):
