@@ -61,9 +61,8 @@ def _as_user_error(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if original is not None and (refusal := write_refusal(original)) is not None:
         logger.warning("The database refused a write: %s (%s)", refusal, original)
-        recoded = with_code(error, SERVICE_UNAVAILABLE, refusal_message(refusal))
-        recoded.extensions["reason"] = refusal.value
-        return recoded
+        message = refusal_message(refusal)
+        return with_code(error, SERVICE_UNAVAILABLE, message, reason=refusal.value)
     if getattr(original, "sqlstate", None) == QUERY_CANCELED:
         return with_code(error, TIMEOUT, STATEMENT_CANCELLED)
     if isinstance(original, TortoiseValidationError):
@@ -76,16 +75,17 @@ def _as_user_error(error: GraphQLError) -> GraphQLError:
 
 
 def with_code(
-    error: GraphQLError, code: str, message: str | None = None
+    error: GraphQLError, code: str, message: str | None = None, **extensions: Any
 ) -> GraphQLError:
-    """The same error, where it was, with this code (and message, when given)."""
+    """The same error, where it was, with this code (message and extensions, when
+    given)."""
     return GraphQLError(
         error.message if message is None else message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={**(error.extensions or {}), "code": code},
+        extensions={**(error.extensions or {}), "code": code, **extensions},
     )
 
 
