@@ -1,21 +1,25 @@
 """The Starlette application: `/graphql`, health probes and the database lifespan."""
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
+from tortoise.exceptions import BaseORMException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import AuthenticationMiddleware
 from api.bus import bus_for
 from api.endpoint import GraphQLEndpoint
 from api.graphql_app import BilateralGraphQL
+from api.http import refused_write_response
 from api.hub import Hub
 from api.rate_limit import rate_limiter
 from api.request_id import RequestIdMiddleware
@@ -26,6 +30,8 @@ from models.database import connect_now, ping, write_refusal_now
 from models.events import Event, Publish, discard
 
 logger = logging.getLogger("bilateral.api")
+# Raised outside GraphQL execution, a refused write is answered 503 too.
+DATABASE_ERRORS = (BaseORMException, asyncpg.PostgresError, sqlite3.Error)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -102,6 +108,7 @@ def create_app(
             WebSocketRoute("/graphql", endpoint),
         ],
         lifespan=lifespan,
+        exception_handlers=dict.fromkeys(DATABASE_ERRORS, refused_write_response),
     )
     app.add_middleware(AuthenticationMiddleware)
     app.add_middleware(RequestIdMiddleware)

@@ -22,6 +22,8 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from models.failures import refusal_message, write_refusal
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 LEGACY_JSON = "application/json"
 BAD_REQUEST = "BAD_REQUEST"
@@ -280,3 +282,18 @@ def _is_unavailable(body: dict[str, Any]) -> bool:
         (error.get("extensions") or {}).get("code") == SERVICE_UNAVAILABLE
         for error in body.get("errors") or []
     )
+
+
+async def refused_write_response(request: Request, error: Exception) -> Response:
+    """A write the database refused outside GraphQL execution (e.g. the shared
+    rate-limit window on a read-only PostgreSQL): 503, saying why; others re-raise."""
+    refusal = write_refusal(error)
+    if refusal is None:
+        raise error
+    refused = RequestError(
+        503,
+        refusal_message(refusal),
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        SERVICE_UNAVAILABLE,
+    )
+    return http_error_response(refused, negotiate(request.headers.get("accept")))
