@@ -2,31 +2,38 @@
 
 import gc
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
+from tortoise.exceptions import BaseORMException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import AuthenticationMiddleware
 from api.bus import bus_for
 from api.endpoint import GraphQLEndpoint
 from api.gate import Gate
 from api.graphql_app import BilateralGraphQL
+from api.http import refused_write_response
 from api.hub import Hub
 from api.rate_limit import rate_limiter
 from api.request_id import RequestIdMiddleware
 from api.schema import SchemaOptions, build_schema
 from api.settings import Settings
 from models.config import tortoise_config
-from models.database import connect_now, ping
+from models.database import connect_now, ping, write_refusal_now
 from models.events import Event, Publish, discard
 
 logger = logging.getLogger("bilateral.api")
+# Raised outside GraphQL execution, a refused write is answered 503 too.
+DATABASE_ERRORS = (BaseORMException, asyncpg.PostgresError, sqlite3.Error)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -35,14 +42,24 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Ready: the database answers; 503 otherwise."""
+    """Ready: the database answers and would take a write; 503 otherwise.
+
+    `database` says which: `ok`, `unreachable`, `read-only` or `permission-denied`
+    (see `models.database.write_refusal_now` for what the write probe can see: not
+    a full disk).
+    """
     try:
         await ping()
+        refusal = await write_refusal_now()
     except Exception:
         logger.warning(
             "Readiness check failed: the database did not answer", exc_info=True
         )
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+    if refusal is not None:
+        logger.warning("Readiness check failed: the database is %s", refusal.value)
+        body = {"status": "unavailable", "database": refusal.value}
+        return JSONResponse(body, 503, {"Retry-After": "30"})
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
@@ -112,6 +129,7 @@ def create_app(
             WebSocketRoute("/graphql", endpoint),
         ],
         lifespan=lifespan,
+        exception_handlers=dict.fromkeys(DATABASE_ERRORS, refused_write_response),
     )
     app.add_middleware(AuthenticationMiddleware)
     app.add_middleware(RequestIdMiddleware)
@@ -129,6 +147,11 @@ def create_app(
                 "RateLimit-Reset",
             ],
             max_age=600,
+        )
+    if settings.trusted_proxies:
+        # Outermost, so that every check (rate limit included) sees the client.
+        app.add_middleware(
+            ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)
         )
     app.state.hub = hub
     app.state.gate = gate

@@ -94,7 +94,9 @@ class GraphQLEndpoint:
                 )
             charge = await self.gate.charge(viewer, request, ARRIVAL_POINTS)
             graphql_request = await read_request(
-                request, self.settings.limits.body_bytes
+                request,
+                self.settings.limits.body_bytes,
+                self.settings.request_timeout_seconds,
             )
             checked = self.check(graphql_request)
             if isinstance(checked, list):

@@ -8,6 +8,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from tortoise.exceptions import ValidationError as TortoiseValidationError
 
+from models.failures import refusal_message, write_refusal
 from models.pagination import PaginationError
 
 logger = logging.getLogger("bilateral.api")
@@ -15,6 +16,7 @@ logger = logging.getLogger("bilateral.api")
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 TIMEOUT = "TIMEOUT"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a cancelled statement
 UNTRANSLATABLE_CHARACTER = "22021"  # e.g. NUL in a text parameter
 TOO_LONG = re.compile(r"^(\w+): Length of .* (\d+) > (\d+)$", re.DOTALL)
@@ -53,8 +55,14 @@ def _as_user_error(error: GraphQLError) -> GraphQLError:
 
     So are a statement cancelled by PostgreSQL's statement_timeout (a timeout, not
     a bug), a filter value longer than its column, and text the database refused.
+    A write the database refused for lack of space, permission or writability is
+    SERVICE_UNAVAILABLE, saying so (the transaction rolled back whole).
     """
     original = error.original_error
+    if original is not None and (refusal := write_refusal(original)) is not None:
+        logger.warning("The database refused a write: %s (%s)", refusal, original)
+        message = refusal_message(refusal)
+        return with_code(error, SERVICE_UNAVAILABLE, message, reason=refusal.value)
     if getattr(original, "sqlstate", None) == QUERY_CANCELED:
         return with_code(error, TIMEOUT, STATEMENT_CANCELLED)
     if isinstance(original, TortoiseValidationError):
@@ -67,16 +75,17 @@ def _as_user_error(error: GraphQLError) -> GraphQLError:
 
 
 def with_code(
-    error: GraphQLError, code: str, message: str | None = None
+    error: GraphQLError, code: str, message: str | None = None, **extensions: Any
 ) -> GraphQLError:
-    """The same error, where it was, with this code (and message, when given)."""
+    """The same error, where it was, with this code (message and extensions, when
+    given)."""
     return GraphQLError(
         error.message if message is None else message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={**(error.extensions or {}), "code": code},
+        extensions={**(error.extensions or {}), "code": code, **extensions},
     )
 
 

@@ -44,7 +44,11 @@ class BusyError(GraphQLError):
             "The service is running as many expensive operations as it takes at "
             f"once ({slots}); this one costs {_points(price.cost)}. Retry in "
             f"{BUSY_RETRY_SECONDS} s, or ask for smaller pages.",
-            extensions={"code": SERVICE_UNAVAILABLE, "retryAfter": BUSY_RETRY_SECONDS},
+            extensions={
+                "code": SERVICE_UNAVAILABLE,
+                "reason": "busy",
+                "retryAfter": BUSY_RETRY_SECONDS,
+            },
         )
 
 

@@ -6,9 +6,13 @@ Requests are GET (queries only) or POST with `application/json`; responses are
 not a string, ...) gets 400 under either. A well-formed request refused before
 execution (a parse, validation, limit or variable error) gets 400 under the new
 media type and 200 under `application/json`; its body has `errors` and no `data`.
-Anything executed gets 200.
+Anything executed gets 200, except that under the new media type an execution
+that produced no data because the database refused to write (SERVICE_UNAVAILABLE)
+gets 503 with `Retry-After`. A body that has not fully arrived within the request
+timeout gets 408.
 """
 
+import asyncio
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,9 +23,14 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from models.failures import refusal_message, write_refusal
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 LEGACY_JSON = "application/json"
 BAD_REQUEST = "BAD_REQUEST"
+TIMEOUT = "TIMEOUT"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+RETRY_AFTER_SECONDS = 30
 
 
 class RequestError(Exception):
@@ -116,8 +125,13 @@ def _specificity(media: str, candidate: str) -> int | None:
     return None
 
 
-async def read_request(request: Request, body_limit: int) -> GraphQLRequest:
-    """The GraphQL parameters of a GET or POST, or a RequestError saying why not."""
+async def read_request(
+    request: Request, body_limit: int, body_seconds: float | None = None
+) -> GraphQLRequest:
+    """The GraphQL parameters of a GET or POST, or a RequestError saying why not.
+
+    The body must arrive whole within `body_seconds` (when given), else 408.
+    """
     if request.method == "GET":
         return _from_query_string(request)
     if request.method != "POST":
@@ -127,7 +141,7 @@ async def read_request(request: Request, body_limit: int) -> GraphQLRequest:
             {"Allow": "GET, POST"},
         )
     _check_content_type(request.headers.get("content-type"))
-    body = await _read_body(request, body_limit)
+    body = await _read_body_in_time(request, body_limit, body_seconds)
     try:
         payload = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
@@ -156,6 +170,21 @@ def _check_content_type(header: str | None) -> None:
             f"Unsupported content type '{header[:100]}': send "
             "`application/json` (UTF-8).",
         )
+
+
+async def _read_body_in_time(
+    request: Request, limit: int, seconds: float | None
+) -> bytes:
+    try:
+        async with asyncio.timeout(seconds):
+            return await _read_body(request, limit)
+    except TimeoutError:
+        raise RequestError(
+            408,
+            f"The request body did not arrive within {seconds:g} s.",
+            {"Connection": "close"},
+            TIMEOUT,
+        ) from None
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -229,10 +258,42 @@ def http_error_response(error: RequestError, media_type: str | None) -> Response
 def respond(
     body: dict[str, Any], status: int, media_type: str, headers: Mapping[str, str]
 ) -> Response:
-    """A JSON response in the given media type, UTF-8, varying by Accept."""
+    """A JSON response in the given media type, UTF-8, varying by Accept.
+
+    An execution result with no data because the database refused a write is 503
+    under the new media type (where the specification leaves the status to us),
+    and keeps its status under `application/json`.
+    """
+    if status == 200 and media_type == GRAPHQL_RESPONSE and _is_unavailable(body):
+        status = 503
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS), **headers}
     return GraphQLResponse(
         body,
         status_code=status,
         media_type=f"{media_type}; charset=utf-8",
         headers={"Vary": "Accept", **headers},
     )
+
+
+def _is_unavailable(body: dict[str, Any]) -> bool:
+    if "data" not in body or body["data"] is not None:
+        return False
+    return any(
+        (error.get("extensions") or {}).get("code") == SERVICE_UNAVAILABLE
+        for error in body.get("errors") or []
+    )
+
+
+async def refused_write_response(request: Request, error: Exception) -> Response:
+    """A write the database refused outside GraphQL execution (e.g. the shared
+    rate-limit window on a read-only PostgreSQL): 503, saying why; others re-raise."""
+    refusal = write_refusal(error)
+    if refusal is None:
+        raise error
+    refused = RequestError(
+        503,
+        refusal_message(refusal),
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        SERVICE_UNAVAILABLE,
+    )
+    return http_error_response(refused, negotiate(request.headers.get("accept")))

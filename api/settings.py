@@ -1,5 +1,6 @@
 """Configuration from environment variables, with safe defaults."""
 
+import ipaddress
 import math
 import os
 from collections.abc import Mapping
@@ -11,6 +12,10 @@ from models.config import DEFAULT_DATABASE_URL
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DATABASE_SCHEMES = ("sqlite://", "postgres://", "postgresql://")
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 
 @dataclass(frozen=True)
@@ -35,21 +40,24 @@ class Settings:
     token_check_seconds: float = 1.0
     request_timeout_seconds: float = 10.0
     statement_timeout_ms: int = 5_000
+    header_timeout_seconds: float = 10.0
+    max_connections: int = 1_000
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         """Read `DATABASE_URL` and the `BILATERAL_*` variables."""
         env = os.environ if environ is None else environ
         return cls(
-            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-            log_level=env.get("BILATERAL_LOG_LEVEL", "INFO").upper(),
-            graphiql=_flag(env.get("BILATERAL_GRAPHIQL"), default=True),
-            public_read=_flag(env.get("BILATERAL_PUBLIC_READ"), default=True),
+            database_url=_database_url(env),
+            log_level=_log_level(env),
+            graphiql=_flag(env, "BILATERAL_GRAPHIQL", default=True),
+            public_read=_flag(env, "BILATERAL_PUBLIC_READ", default=True),
             allowed_origins=_list(env.get("BILATERAL_ALLOWED_ORIGINS")),
             max_subscriptions=_number(env, "BILATERAL_MAX_SUBSCRIPTIONS", 20, int),
             event_poll_seconds=_number(env, "BILATERAL_EVENT_POLL_SECONDS", 5.0, float),
             pool_size=_number(env, "BILATERAL_DB_POOL_SIZE", 10, int),
-            introspection=_flag(env.get("BILATERAL_INTROSPECTION"), default=True),
+            introspection=_flag(env, "BILATERAL_INTROSPECTION", default=True),
             cors_origins=_list(env.get("BILATERAL_CORS_ORIGINS")),
             limits=_limits(env),
             rate_limit=_number(env, "BILATERAL_RATE_LIMIT", 600, int, allow_zero=True),
@@ -66,6 +74,11 @@ class Settings:
             statement_timeout_ms=_number(
                 env, "BILATERAL_STATEMENT_TIMEOUT_MS", 5_000, int, allow_zero=True
             ),
+            header_timeout_seconds=_number(
+                env, "BILATERAL_HEADER_TIMEOUT_SECONDS", 10.0, float
+            ),
+            max_connections=_number(env, "BILATERAL_MAX_CONNECTIONS", 1_000, int),
+            trusted_proxies=_trusted_proxies(env),
         )
 
 
@@ -115,7 +128,59 @@ def _number(
     return value
 
 
-def _flag(value: str | None, *, default: bool) -> bool:
-    if value is None or value == "":
+def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    """A boolean from the environment; anything but the usual words is refused."""
+    raw = env.get(name, "").strip()
+    if not raw:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if raw.lower() in TRUE_WORDS:
+        return True
+    if raw.lower() in FALSE_WORDS:
+        return False
+    raise SettingsError(
+        f"{name} must be true or false (also 1/0, yes/no, on/off); got {raw!r}."
+    )
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    if not url.startswith(DATABASE_SCHEMES) or url in DATABASE_SCHEMES:
+        raise SettingsError(
+            "DATABASE_URL must be sqlite://PATH or postgres://USER@HOST:PORT/NAME; "
+            f"got {_shown(url)!r}."
+        )
+    return url
+
+
+def _shown(url: str) -> str:
+    """A URL fit for an error message: no password, at most 100 characters."""
+    scheme, separator, rest = url.partition("://")
+    if "@" in rest:
+        rest = "…@" + rest.rsplit("@", 1)[1]
+    return (scheme + separator + rest)[:100]
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    level = env.get("BILATERAL_LOG_LEVEL", "").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        wanted = ", ".join(LOG_LEVELS)
+        raise SettingsError(
+            f"BILATERAL_LOG_LEVEL must be one of {wanted}; got {level!r}."
+        )
+    return level
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> tuple[str, ...]:
+    """Addresses or networks (CIDR) whose X-Forwarded-For is believed; `*`: all."""
+    proxies = _list(env.get("BILATERAL_TRUSTED_PROXIES"))
+    for proxy in proxies:
+        if proxy == "*":
+            continue
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise SettingsError(
+                "BILATERAL_TRUSTED_PROXIES must list IP addresses or networks "
+                f"(e.g. 10.0.0.0/8), comma-separated; got {proxy!r}."
+            ) from None
+    return proxies

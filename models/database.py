@@ -7,13 +7,19 @@ from typing import Any
 from tortoise import connections
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as apply_migrations
+from tortoise.transactions import in_transaction
 
-from models.config import tortoise_config
+from models.config import database_url, tortoise_config
+from models.failures import WriteRefusal, check_sqlite_folder, write_refusal
+
+# A write that touches no row: the database still checks it may write.
+WRITE_PROBE = "DELETE FROM tortoise_migrations WHERE 1 = 0"
 
 
 @asynccontextmanager
 async def open_database(url: str | None = None) -> AsyncIterator[TortoiseContext]:
     """An isolated Tortoise context on one database, closed on exit."""
+    check_sqlite_folder(url or database_url())
     async with TortoiseContext() as context:
         await context.init(config=tortoise_config(url))
         await connect_now()
@@ -22,6 +28,7 @@ async def open_database(url: str | None = None) -> AsyncIterator[TortoiseContext
 
 async def migrate(url: str | None = None) -> None:
     """Apply every pending migration; an up-to-date database is left as it is."""
+    check_sqlite_folder(url or database_url())
     async with TortoiseContext():
         await apply_migrations(config=tortoise_config(url))
 
@@ -52,3 +59,30 @@ async def connect_now() -> None:
 async def ping() -> None:
     """Raise unless the database answers a trivial query."""
     await connections.get("default").execute_query("SELECT 1")
+
+
+class _ProbeDoneError(Exception):
+    """Ends the write probe's transaction without committing."""
+
+
+async def write_refusal_now() -> WriteRefusal | None:
+    """Why the database would refuse a write right now, or None if it would take one.
+
+    One statement that writes no row, in a transaction rolled back: SQLite and
+    PostgreSQL both check writability and privilege before looking for rows. It
+    detects a read-only database (SQLite `query_only`, a read-only file or mount;
+    PostgreSQL `default_transaction_read_only`, a standby in recovery) and a
+    missing write privilege. It cannot detect a full disk, which only a real write
+    shows (such a write is refused with SERVICE_UNAVAILABLE).
+    """
+    try:
+        async with in_transaction() as connection:
+            await connection.execute_query(WRITE_PROBE)
+            raise _ProbeDoneError
+    except _ProbeDoneError:
+        return None
+    except Exception as error:
+        refusal = write_refusal(error)
+        if refusal is None:
+            raise
+        return refusal

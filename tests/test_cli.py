@@ -1,16 +1,22 @@
 """The `bilateral` command: help, schema, migrate, seed and tokens."""
 
 import hashlib
+import os
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+from importlib.metadata import version
 from pathlib import Path
 
+import httpx
 import pytest
 
 from api.cli import main
 from api.schema import schema_sdl
 from models.tokens import SECRET_PATTERN
+from tests.live import free_port
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -158,3 +164,237 @@ def test_a_bad_setting_is_named_and_refused(
     assert capsys.readouterr().err == (
         f"bilateral: {name} must be a positive number; got {value!r}.\n"
     )
+
+
+def _bilateral(
+    env: dict[str, str], *args: str, timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env={"PATH": "", **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def _postgres_server() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set")
+    return url
+
+
+def _fails_in_one_line(
+    result: subprocess.CompletedProcess[str], status: int, line: str
+) -> None:
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [line]
+    assert result.returncode == status
+
+
+@pytest.mark.parametrize(
+    ("url", "command"),
+    [("garbage", "migrate"), ("mysql://app:secret@db.example/app", "seed")],
+)
+def test_an_unusable_database_url_fails_in_one_line(url: str, command: str) -> None:
+    result = _bilateral({"DATABASE_URL": url}, command)
+
+    shown = "mysql://…@db.example/app" if "mysql" in url else url
+    _fails_in_one_line(
+        result,
+        2,
+        "bilateral: DATABASE_URL must be sqlite://PATH or "
+        f"postgres://USER@HOST:PORT/NAME; got {shown!r}.",
+    )
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["seed"], ["token", "list"]])
+def test_a_missing_postgresql_database_says_how_to_create_it(
+    command: list[str],
+) -> None:
+    server = _postgres_server()
+    url = server.rsplit("/", 1)[0] + "/bilateral_missing_database"
+
+    result = _bilateral({"DATABASE_URL": url}, *command)
+
+    _fails_in_one_line(
+        result,
+        1,
+        "bilateral: the PostgreSQL database 'bilateral_missing_database' does not "
+        "exist on 127.0.0.1:5432; create it with `createdb bilateral_missing_database`",
+    )
+
+
+def test_a_refused_port_asks_whether_the_server_runs() -> None:
+    port = free_port()
+    url = f"postgres://postgres@127.0.0.1:{port}/bilateral"
+
+    result = _bilateral({"DATABASE_URL": url}, "migrate")
+
+    _fails_in_one_line(
+        result,
+        1,
+        f"bilateral: cannot connect to PostgreSQL at 127.0.0.1:{port}: is the server "
+        "running?",
+    )
+
+
+def test_an_unknown_log_level_fails_in_one_line() -> None:
+    result = _bilateral({"BILATERAL_LOG_LEVEL": "LOUD"}, "schema")
+
+    _fails_in_one_line(
+        result,
+        2,
+        "bilateral: BILATERAL_LOG_LEVEL must be one of CRITICAL, ERROR, WARNING, "
+        "INFO, DEBUG; got 'LOUD'.",
+    )
+
+
+def test_seed_on_a_database_never_migrated_says_to_migrate(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite://{tmp_path / 'new.sqlite3'}"}
+
+    result = _bilateral(env, "seed")
+
+    _fails_in_one_line(
+        result,
+        1,
+        "bilateral: the database has no tables yet; run `bilateral migrate` first",
+    )
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["seed"], ["serve"]])
+def test_a_sqlite_file_in_a_missing_folder_fails_at_once(
+    tmp_path: Path, command: list[str]
+) -> None:
+    env = {"DATABASE_URL": "sqlite://nodir/x.sqlite3"}
+    started = time.monotonic()
+
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", *command],
+        env={"PATH": "", **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert time.monotonic() - started < 5  # about 0.4 s, most of it imports
+    _fails_in_one_line(
+        result,
+        1,
+        "bilateral: the folder 'nodir' of the SQLite database does not exist; "
+        "create it, or set DATABASE_URL to a file in an existing folder",
+    )
+    assert not (tmp_path / "nodir").exists()
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "http"])
+def test_serve_refuses_a_port_out_of_range(port: str) -> None:
+    result = _bilateral({}, "serve", "--port", port)
+
+    _fails_in_one_line(
+        result,
+        2,
+        f"bilateral serve: argument --port: must be a port from 1 to 65535, not "
+        f"{port} (see `bilateral serve --help`)",
+    )
+
+
+def test_serve_refuses_a_port_already_taken(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite://{tmp_path / 'taken.sqlite3'}"}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        result = _bilateral(env, "serve", "--port", str(port))
+
+    _fails_in_one_line(
+        result,
+        1,
+        f"bilateral: cannot listen on 127.0.0.1:{port}: Address already in use",
+    )
+    assert not (tmp_path / "taken.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["BILATERAL_PUBLIC_READ", "BILATERAL_GRAPHIQL", "BILATERAL_INTROSPECTION"],
+)
+def test_a_boolean_setting_that_is_not_understood_is_refused(name: str) -> None:
+    result = _bilateral({name: "maybe"}, "schema")
+
+    _fails_in_one_line(
+        result,
+        2,
+        f"bilateral: {name} must be true or false (also 1/0, yes/no, on/off); "
+        "got 'maybe'.",
+    )
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    result = _bilateral({}, "--version")
+
+    assert result.returncode == 0
+    assert result.stdout == f"bilateral {version('bilateral-tracker')}\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "variable"),
+    [
+        (["serve"], "BILATERAL_TRUSTED_PROXIES"),
+        (["serve"], "BILATERAL_HEADER_TIMEOUT_SECONDS"),
+        (["migrate"], "DATABASE_URL"),
+        (["seed"], "DATABASE_URL"),
+        (["schema"], "BILATERAL_LOG_LEVEL"),
+        (["token"], "DATABASE_URL"),
+    ],
+)
+def test_each_command_describes_itself_and_its_variables(
+    command: list[str], variable: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--help"])
+
+    out = " ".join(capsys.readouterr().out.split())
+    assert exited.value.code == 0
+    assert "Environment variables read:" in out
+    assert variable in out
+    assert out.count(".") >= 2  # a description, not just the usage
+
+
+def test_serve_prints_the_graphiql_url_once_listening(tmp_path: Path) -> None:
+    port = free_port()
+    env = {"PATH": "", "DATABASE_URL": f"sqlite://{tmp_path / 'serve.sqlite3'}"}
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port)]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None
+            seeded = process.stdout.readline()
+            announced = process.stdout.readline()
+            answer = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+    assert seeded == "seeded 14 issues, 113 updates, 12 meetings\n"
+    assert announced == (
+        f"bilateral: serving GraphQL and GraphiQL at http://127.0.0.1:{port}/graphql\n"
+    )
+    assert answer.status_code == 200
+
+
+def test_a_read_only_database_fails_in_one_line(tmp_path: Path) -> None:
+    database = f"sqlite://{tmp_path / 'ro.sqlite3'}"
+    assert _bilateral({"DATABASE_URL": database}, "migrate").returncode == 0
+    env = {"DATABASE_URL": f"{database}?query_only=1"}
+
+    result = _bilateral(env, "token", "create", "--name", "ops", "--role", "admin")
+
+    _fails_in_one_line(
+        result, 1, "bilateral: the database is read-only; nothing was written"
+    )
+    assert result.stdout == ""

@@ -54,3 +54,90 @@ def test_the_pool_size_applies_to_postgresql_only(url: str, expected: str) -> No
     config = tortoise_config(url, pool_size=40)
 
     assert config["connections"]["default"] == expected
+
+
+BOOLEAN_SETTINGS = [
+    ("BILATERAL_GRAPHIQL", "graphiql"),
+    ("BILATERAL_PUBLIC_READ", "public_read"),
+    ("BILATERAL_INTROSPECTION", "introspection"),
+]
+
+
+@pytest.mark.parametrize(("name", "attribute"), BOOLEAN_SETTINGS)
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("true", True),
+        (" TRUE ", True),
+        ("1", True),
+        ("yes", True),
+        ("On", True),
+        ("false", False),
+        ("0", False),
+        ("no", False),
+        ("OFF", False),
+    ],
+)
+def test_a_boolean_setting_reads_the_usual_words(
+    name: str, attribute: str, raw: str, expected: bool
+) -> None:
+    settings = Settings.from_environment({name: raw})
+
+    assert getattr(settings, attribute) is expected
+
+
+@pytest.mark.parametrize(("name", "attribute"), BOOLEAN_SETTINGS)
+def test_a_boolean_setting_left_empty_keeps_its_default(
+    name: str, attribute: str
+) -> None:
+    assert getattr(Settings.from_environment({name: ""}), attribute) is True
+
+
+@pytest.mark.parametrize(("name", "attribute"), BOOLEAN_SETTINGS)
+@pytest.mark.parametrize("raw", ["maybe", "2", "enabled", "nope"])
+def test_a_boolean_setting_not_understood_is_refused_by_name(
+    name: str, attribute: str, raw: str
+) -> None:
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environment({name: raw})
+
+    assert str(refused.value) == (
+        f"{name} must be true or false (also 1/0, yes/no, on/off); got {raw!r}."
+    )
+
+
+@pytest.mark.parametrize("level", ["debug", "INFO", "Warning", "ERROR", "critical"])
+def test_the_log_level_is_one_of_the_standard_names(level: str) -> None:
+    settings = Settings.from_environment({"BILATERAL_LOG_LEVEL": level})
+
+    assert settings.log_level == level.upper()
+
+
+@pytest.mark.parametrize(
+    "url", ["garbage", "mysql://u@h/db", "sqlite://", "http://example.org/db"]
+)
+def test_a_database_url_of_another_kind_is_refused(url: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environment({"DATABASE_URL": url})
+
+    assert str(refused.value).startswith(
+        "DATABASE_URL must be sqlite://PATH or postgres://USER@HOST:PORT/NAME; got "
+    )
+
+
+def test_a_refused_database_url_hides_its_password() -> None:
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environment({"DATABASE_URL": "mysql://app:s3cret@db/app"})
+
+    assert "s3cret" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("BILATERAL_HEADER_TIMEOUT_SECONDS", "0"), ("BILATERAL_MAX_CONNECTIONS", "x")],
+)
+def test_slow_client_settings_must_be_positive(name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environment({name: value})
+
+    assert str(refused.value) == f"{name} must be a positive number; got {value!r}."
