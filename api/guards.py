@@ -11,7 +11,13 @@ import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, cast
 
-from graphql import get_operation_ast
+from graphql import (
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    get_operation_ast,
+)
 from strawberry.extensions import SchemaExtension
 
 from api.auth import UNAUTHENTICATED
@@ -83,9 +89,12 @@ async def _refuse_revoked(name: str | None) -> None:
 
 
 class PaceExpensiveOperations(SchemaExtension):
-    """Before each field of an expensive operation, wait for a turn with time left.
+    """Around each list field of an expensive operation, wait for a turn with time
+    left: before it resolves and before its items are completed.
 
-    See api.gate.Pacer. Cheap operations pass straight through.
+    A list's items are completed in one go once it is returned, so a turn holds at
+    most one page of an expensive operation beyond its slice; scalar fields pass
+    straight through, as do cheap operations. See api.gate.Pacer.
     """
 
     def resolve(
@@ -93,11 +102,30 @@ class PaceExpensiveOperations(SchemaExtension):
     ) -> Any:
         context = info.context
         price = getattr(context, "price", None)
-        if price is None or not context.gate.pacer.is_spent():
+        pacer = context.gate.pacer
+        if price is None or pacer.running == 0 or not _holds_many(info):
             return _next(root, info, *args, **kwargs)
         if not context.gate.is_expensive(price):
             return _next(root, info, *args, **kwargs)
-        return _in_turn(context.gate.pacer, _next, root, info, args, kwargs)
+        return _in_turn(pacer, _next, root, info, args, kwargs)
+
+
+def _holds_many(info: GraphQLResolveInfo[Any]) -> bool:
+    """Whether the field returns a list or a connection (a page of a list)."""
+    key = (info.parent_type.name, info.field_name)
+    many = _HOLDS_MANY.get(key)
+    if many is None:
+        kind = info.return_type
+        if isinstance(kind, GraphQLNonNull):
+            kind = kind.of_type
+        many = isinstance(kind, GraphQLList) or (
+            isinstance(kind, GraphQLObjectType) and "pageInfo" in kind.fields
+        )
+        _HOLDS_MANY[key] = many
+    return many
+
+
+_HOLDS_MANY: dict[tuple[str, str], bool] = {}
 
 
 async def _in_turn(
@@ -108,6 +136,11 @@ async def _in_turn(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> Any:
-    await pacer.wait_for_turn()
+    if pacer.is_spent():
+        await pacer.wait_for_turn()
     result = _next(root, info, *args, **kwargs)
-    return await result if inspect.isawaitable(result) else result
+    if inspect.isawaitable(result):
+        result = await result
+    if pacer.is_spent():
+        await pacer.wait_for_turn()
+    return result

@@ -204,8 +204,10 @@ class FreshLoaders(SchemaExtension):
     """New loaders per operation: a WebSocket shares one context between them."""
 
     def on_operation(self) -> Iterator[None]:
-        self.execution_context.context.loaders = Loaders()
+        loaders = Loaders()
+        self.execution_context.context.loaders = loaders
         yield
+        loaders.release()
 
 
 class BilateralSchema(strawberry.Schema):

@@ -15,6 +15,7 @@ from models.pagination import Keyset, ModelT, Ordering, Page, PageRequest
 from models.sql import Statement
 
 YIELD_EVERY_ROWS = 100
+ROWS_PER_STATEMENT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +35,26 @@ async def pages_per_parent(
     ordering: Ordering,
     request: PageRequest,
 ) -> dict[int, Page[ModelT]]:
-    """A page of children for every parent id (empty pages included)."""
-    if not parent_ids:
-        return {}
+    """A page of children for every parent id (empty pages included).
+
+    One statement per ROWS_PER_STATEMENT rows the pages may hold: a board's pages
+    take one, and a statement for thousands of rows does not hold the database
+    connection, nor the process while its rows are converted, for long.
+    """
+    per_statement = max(1, ROWS_PER_STATEMENT // (request.size + 1))
+    pages: dict[int, Page[ModelT]] = {}
+    for start in range(0, len(parent_ids), per_statement):
+        chunk = parent_ids[start : start + per_statement]
+        pages.update(await _pages_of(source, chunk, ordering, request))
+    return pages
+
+
+async def _pages_of(
+    source: ChildSource[ModelT],
+    parent_ids: Sequence[int],
+    ordering: Ordering,
+    request: PageRequest,
+) -> dict[int, Page[ModelT]]:
     statement = Statement()
     keyset_sql = _keyset_sql(statement, source, ordering, request)
     parents_sql = statement.params(parent_ids)

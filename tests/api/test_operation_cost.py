@@ -265,3 +265,55 @@ async def test_pacing_does_not_change_an_answer(
 
     assert "errors" not in answers[0]
     assert answers[0] == answers[1]
+
+
+async def test_while_a_cheap_operation_runs_expensive_work_waits_its_interval() -> None:
+    # given a pacer that opens to expensive work every 50 ms while cheap work runs
+    pacer = Pacer(slice_seconds=0.001, yield_seconds=0.05)
+    pacer.start()
+    await asyncio.sleep(0)  # the first turn was open: it has been used
+    pacer.cheap += 1
+    started = time.perf_counter()
+    while time.perf_counter() - started < 0.002:
+        pass
+
+    # when the expensive operation asks for a turn while a cheap one is in flight
+    asked = time.perf_counter()
+    await pacer.wait_for_turn()
+    waited = time.perf_counter() - asked
+    pacer.cheap -= 1
+    pacer.stop()
+
+    # then it waited for the next opening, not merely the next turn
+    assert waited >= 0.03
+
+
+async def test_queued_pieces_are_woken_in_order_a_batch_per_turn() -> None:
+    # given 300 pieces of expensive work queued behind a spent slice
+    pacer = Pacer(slice_seconds=1.0)
+    pacer.start()
+    pacer.turn_started -= 2.0  # this turn's slice is spent
+    order: list[int] = []
+    turns = 0
+
+    async def piece(number: int) -> None:
+        await pacer.wait_for_turn()
+        order.append(number)
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while len(order) < 300:
+            turns += 1
+            await asyncio.sleep(0)
+
+    pieces = [asyncio.create_task(piece(n)) for n in range(300)]
+    counter = asyncio.create_task(count_turns())
+
+    # when they are served
+    await asyncio.gather(*pieces, counter)
+    pacer.stop()
+
+    # then in the order they queued, over several turns (8, 16, 32... at a time),
+    # never all 300 in one
+    assert order == list(range(300))
+    assert turns >= 5

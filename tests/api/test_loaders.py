@@ -1,0 +1,25 @@
+"""The request's loaders let go of what they loaded once it is answered."""
+
+from tortoise.context import TortoiseContext
+
+from api.loaders import Loaders
+from models.issue import Issue
+
+
+async def test_released_loaders_hold_no_rows_and_still_load(
+    seeded_db: TortoiseContext,
+) -> None:
+    # given loaders that loaded an issue
+    loaders = Loaders()
+    pk = (await Issue.get(slug="direct-flights")).pk
+    assert (await loaders.issues.load(pk)) is not None
+
+    # when they are released
+    loaders.release()
+
+    # then they hold neither answers nor a batch, and load again if asked
+    assert loaders.issues.cache_map.cache_map == {}
+    assert loaders.issues.batch is None
+    again = await loaders.issues.load(pk)
+    assert again is not None
+    assert again.pk == pk
