@@ -9,13 +9,15 @@ figure within the limit, and its price is charged to the same budget as HTTP.
 
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
+from functools import cache
 from typing import Any, cast
 
 from graphql import (
     GraphQLList,
     GraphQLNonNull,
-    GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLResolveInfo,
+    get_named_type,
     get_operation_ast,
 )
 from strawberry.extensions import SchemaExtension
@@ -23,7 +25,7 @@ from strawberry.extensions import SchemaExtension
 from api.auth import UNAUTHENTICATED
 from api.cost import Price, price_of
 from api.gate import Pacer
-from api.limits import Limits, node_limit_error
+from api.limits import Limits, is_connection, node_limit_error
 from api.permissions import AuthorizationError
 from api.safe_text import has_unsafe_variables, unsafe_text_error
 from models.tokens import is_active
@@ -112,20 +114,14 @@ class PaceExpensiveOperations(SchemaExtension):
 
 def _holds_many(info: GraphQLResolveInfo[Any]) -> bool:
     """Whether the field returns a list or a connection (a page of a list)."""
-    key = (info.parent_type.name, info.field_name)
-    many = _HOLDS_MANY.get(key)
-    if many is None:
-        kind = info.return_type
-        if isinstance(kind, GraphQLNonNull):
-            kind = kind.of_type
-        many = isinstance(kind, GraphQLList) or (
-            isinstance(kind, GraphQLObjectType) and "pageInfo" in kind.fields
-        )
-        _HOLDS_MANY[key] = many
-    return many
+    return _returns_many(info.return_type)
 
 
-_HOLDS_MANY: dict[tuple[str, str], bool] = {}
+@cache
+def _returns_many(kind: GraphQLOutputType) -> bool:
+    if isinstance(kind, GraphQLNonNull):
+        kind = kind.of_type
+    return isinstance(kind, GraphQLList) or is_connection(get_named_type(kind))
 
 
 async def _in_turn(

@@ -233,7 +233,7 @@ class _NodeCounter:
         if definition is None:
             return 0
         child = get_named_type(definition.type)
-        if child.name.endswith("Connection"):
+        if is_connection(child):
             multiplier *= self._page_size(node)
             return multiplier + self.count(node.selection_set, child, multiplier)
         return self.count(node.selection_set, child, multiplier)
@@ -268,3 +268,8 @@ class _NodeCounter:
             found = self.variables.get(value.name.value)
             return max(found, 0) if isinstance(found, int) else None
         return None
+
+
+def is_connection(kind: GraphQLNamedType) -> bool:
+    """Whether a type is a connection: a page of a list, sized by `first`/`last`."""
+    return kind.name.endswith("Connection")
