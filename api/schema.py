@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -15,6 +15,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
 from api.budget import RateLimit, rate_limit
@@ -210,6 +211,21 @@ class FreshLoaders(SchemaExtension):
         loaders.release()
 
 
+class AcyclicExecution(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution context, let go of as soon as it answers.
+
+    The context holds its own helpers as bound methods: a reference cycle that
+    kept each operation's context, loaders and collected fields alive until the
+    next full garbage collection, which then paused every request in the
+    process. Once the answer is built, nothing calls the helpers again.
+    """
+
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        response = super().build_response(data)
+        self.async_helpers = None  # type: ignore[assignment]
+        return response
+
+
 class BilateralSchema(strawberry.Schema):
     """Strawberry's schema, minus its logging of every error at ERROR level."""
 
@@ -239,6 +255,7 @@ def build_schema(options: SchemaOptions = SchemaOptions()) -> BilateralSchema:
         mutation=Mutation,
         subscription=Subscription,
         exception_handlers=EXCEPTION_HANDLERS,
+        execution_context_class=AcyclicExecution,
         types=[Issue, StatusUpdate, Meeting, Relationship],
         extensions=[
             partial(MaskUnexpectedErrors, hide_suggestions=not options.introspection),

@@ -1,7 +1,7 @@
 """Cheap reads under expensive load: the p99 of a small read alone and during 30
 concurrent heavy queries, with the slots for expensive operations and without.
 
-Run: .venv/bin/python -m bench.heavy_load [--heavy-clients 30] [--samples 100]
+Run: .venv/bin/python -m bench.heavy_load [--heavy-clients 30] [--samples 1000]
      [--rounds 3] [--database postgres://postgres@127.0.0.1:5432/empty]
 
 Builds a throw-away SQLite database (or fills the given empty PostgreSQL one)
@@ -188,7 +188,7 @@ async def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--heavy-clients", type=int, default=30)
-    parser.add_argument("--samples", type=int, default=100)
+    parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--seconds", type=float, default=30.0, help="at most this long per phase"
