@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +18,15 @@ from models.enums import TokenRole
 from models.events import Event
 from models.tokens import create_token
 from seeds.loader import load_seeds
-from tests.databases import DatabaseFactory, postgres_server_url
+from tests.databases import (
+    DatabaseFactory,
+    postgres_server_url,
+    rolled_back,
+    run_aside,
+)
 
-BACKENDS = ["sqlite", "postgres"]
+BACKEND = "postgres" if postgres_server_url() else "sqlite"
+BACKEND_MARKS = {"sqlite": "postgres_only", "postgres": "sqlite_only"}
 
 
 @dataclass
@@ -41,27 +48,43 @@ class Tokens:
     admin: str
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "postgres_only: the test applies to PostgreSQL only"
+    )
+    config.addinivalue_line("markers", "sqlite_only: the test applies to SQLite only")
+    config.addinivalue_line(
+        "markers",
+        "commits: the test needs a database of its own whose writes commit "
+        "(several connections or processes, the event bus, transaction rules)",
+    )
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Leave out the tests that do not apply to this run's backend."""
+    other = BACKEND_MARKS[BACKEND]
+    kept = [item for item in items if item.get_closest_marker(other) is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 def pytest_report_header() -> str:
-    server = postgres_server_url()
-    if server is None:
+    if BACKEND == "sqlite":
         return "database: SQLite (set TEST_DATABASE_URL to run on PostgreSQL instead)"
     return "database: PostgreSQL (TEST_DATABASE_URL)"
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def databases(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DatabaseFactory]:
-    """A database factory for each backend; PostgreSQL skips without a server."""
-    server_url = postgres_server_url()
-    if request.param == "postgres" and server_url is None:
-        pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set")
-    if request.param == "sqlite" and server_url is not None:
-        # Tortoise caches dialect-specific SQL per model: one backend per process.
-        pytest.skip("SQLite: this run targets PostgreSQL (TEST_DATABASE_URL is set)")
-    if request.param == "sqlite":
-        server_url = None
-    factory = DatabaseFactory(tmp_path_factory.mktemp(request.param), server_url)
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    """The database factory of this run's backend.
+
+    Tortoise caches dialect-specific SQL per model, so one process runs one
+    backend: SQLite, or PostgreSQL when TEST_DATABASE_URL is set.
+    """
+    factory = DatabaseFactory(tmp_path_factory.mktemp(BACKEND), postgres_server_url())
     yield factory
     factory.drop_all()
 
@@ -87,6 +110,22 @@ def seeded_template(databases: DatabaseFactory) -> str:
     return asyncio.run(_prepare_template(databases, "seeded"))
 
 
+@pytest.fixture(scope="session")
+def shared_empty_url(databases: DatabaseFactory, empty_template: str) -> str | None:
+    """On PostgreSQL, an empty database that tests share, each in a transaction."""
+    if BACKEND != "postgres":
+        return None
+    return asyncio.run(databases.create("bilateral_shared", empty_template))
+
+
+@pytest.fixture(scope="session")
+def shared_seeded_url(databases: DatabaseFactory, seeded_template: str) -> str | None:
+    """On PostgreSQL, a seeded database that tests share, each in a transaction."""
+    if BACKEND != "postgres":
+        return None
+    return asyncio.run(databases.create("bilateral_shared", seeded_template))
+
+
 @pytest.fixture
 def database_url(databases: DatabaseFactory) -> str:
     """A new database with no tables (for migration tests)."""
@@ -94,30 +133,62 @@ def database_url(databases: DatabaseFactory) -> str:
 
 
 @pytest.fixture
-async def empty_db(
-    databases: DatabaseFactory, empty_template: str
+def empty_url(databases: DatabaseFactory, empty_template: str) -> Iterator[str]:
+    """The URL of a new, migrated database with no rows, all its own."""
+    url = run_aside(databases.create("bilateral_test", empty_template))
+    yield url
+    run_aside(databases.drop(url))
+
+
+@pytest.fixture
+def seeded_url(databases: DatabaseFactory, seeded_template: str) -> Iterator[str]:
+    """The URL of a new seeded database, all its own, which the test opens itself."""
+    url = run_aside(databases.create("bilateral_test", seeded_template))
+    yield url
+    run_aside(databases.drop(url))
+
+
+def _rolls_back(request: pytest.FixtureRequest, own_url: str) -> bool:
+    """Whether the test may share a database, its writes rolled back at the end.
+
+    On PostgreSQL a test shares a database unless it is marked `commits` or also
+    asks for a database of its own (to open it from another process, say).
+    """
+    return (
+        BACKEND == "postgres"
+        and request.node.get_closest_marker("commits") is None
+        and own_url not in request.fixturenames
+    )
+
+
+@asynccontextmanager
+async def _database(
+    request: pytest.FixtureRequest, shared_url: str | None, own_url: str
 ) -> AsyncIterator[TortoiseContext]:
-    """An open, migrated database with no rows."""
-    url = await databases.create("bilateral_test", empty_template)
+    if shared_url is not None and _rolls_back(request, own_url):
+        async with open_database(shared_url) as context, rolled_back():
+            yield context
+        return
+    url: str = request.getfixturevalue(own_url)
     async with open_database(url) as context:
         yield context
-    await databases.drop(url)
 
 
 @pytest.fixture
-async def seeded_url(
-    databases: DatabaseFactory, seeded_template: str
-) -> AsyncIterator[str]:
-    """The URL of a new seeded database, which the test opens itself."""
-    url = await databases.create("bilateral_test", seeded_template)
-    yield url
-    await databases.drop(url)
+async def empty_db(
+    request: pytest.FixtureRequest, shared_empty_url: str | None
+) -> AsyncIterator[TortoiseContext]:
+    """An open, migrated database with no rows."""
+    async with _database(request, shared_empty_url, "empty_url") as context:
+        yield context
 
 
 @pytest.fixture
-async def seeded_db(seeded_url: str) -> AsyncIterator[TortoiseContext]:
+async def seeded_db(
+    request: pytest.FixtureRequest, shared_seeded_url: str | None
+) -> AsyncIterator[TortoiseContext]:
     """An open, migrated database holding the seed data."""
-    async with open_database(seeded_url) as context:
+    async with _database(request, shared_seeded_url, "seeded_url") as context:
         yield context
 
 
@@ -164,7 +235,8 @@ class QueryCounter(logging.Handler):
         self.statements: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        text = str(record.args[0]) if record.args else str(record.msg)
+        args = record.args
+        text = str(args[0]) if isinstance(args, tuple) and args else str(record.msg)
         if text.lstrip().upper().startswith(self.VERBS):
             self.statements.append(text)
 

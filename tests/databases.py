@@ -1,19 +1,46 @@
 """Throw-away test databases on SQLite or, with TEST_DATABASE_URL, PostgreSQL.
 
-Each test gets its own database cloned from a template prepared once per session:
-a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL.
+Databases are cloned from templates prepared once per session: a file copy on
+SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL. On PostgreSQL most tests share
+one clone instead, each inside a transaction rolled back at its end.
 """
 
 import asyncio
 import os
 import shutil
 import uuid
+from collections.abc import AsyncIterator, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from tortoise.transactions import in_transaction
 
 from models.config import normalise_url
+
+T = TypeVar("T")
+
+
+def run_aside(work: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end on a loop of its own, even from inside a loop."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, work).result()
+
+
+@asynccontextmanager
+async def rolled_back() -> AsyncIterator[None]:
+    """Everything inside runs in one transaction of the default connection, rolled
+    back at the end; the code under test's own transactions become savepoints."""
+    transaction = in_transaction()
+    connection = await transaction.__aenter__()
+    try:
+        yield
+    finally:
+        await connection.rollback()
+        await transaction.__aexit__(None, None, None)
 
 
 def postgres_server_url() -> str | None:

@@ -63,7 +63,9 @@ def server_process(
         process.wait(timeout=10)
 
 
-def wait_until_ready(url: str, process: subprocess.Popen[bytes]) -> None:
+def wait_until_ready(
+    url: str, process: subprocess.Popen[bytes] | subprocess.Popen[str]
+) -> None:
     """Poll /readyz until it answers 200; fail if the process dies first."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -179,10 +179,7 @@ def _bilateral(
 
 
 def _postgres_server() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set")
-    return url
+    return os.environ["TEST_DATABASE_URL"]
 
 
 def _fails_in_one_line(
@@ -210,6 +207,7 @@ def test_an_unusable_database_url_fails_in_one_line(url: str, command: str) -> N
 
 
 @pytest.mark.parametrize("command", [["migrate"], ["seed"], ["token", "list"]])
+@pytest.mark.postgres_only
 def test_a_missing_postgresql_database_says_how_to_create_it(
     command: list[str],
 ) -> None:

@@ -19,7 +19,7 @@ from tortoise.context import TortoiseContext
 from api.bus import LISTENER_NAME
 from api.relay import global_id
 from models.api_token import ApiToken
-from models.database import dialect, fetch_all, open_database
+from models.database import fetch_all, open_database
 from models.issue import Issue
 from models.status_update import StatusUpdate
 from tests.api.feed import SUBSCRIBE, event_ids, post_update
@@ -27,19 +27,17 @@ from tests.conftest import Tokens
 from tests.databases import DatabaseFactory
 from tests.live import free_port, graphql_socket, server_process, wait_until_ready
 
+# Several processes share one database: PostgreSQL, with real commits.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.commits]
+
 DELIVERY_SECONDS = 1.0
 UPDATES = 5
 
 
 @pytest.fixture
-def postgres_only(seeded_db: TortoiseContext) -> None:
-    """Skip unless the tests run on PostgreSQL."""
-    if dialect() != "postgres":
-        pytest.skip("several processes share a PostgreSQL database, not SQLite")
-
-
-@pytest.fixture
-def two_servers(postgres_only: None, seeded_url: str) -> Iterator[tuple[str, str]]:
+def two_servers(
+    seeded_db: TortoiseContext, seeded_url: str
+) -> Iterator[tuple[str, str]]:
     """Processes A and B on free ports over the test's database."""
     with ExitStack() as stack:
         yield (
@@ -175,8 +173,6 @@ async def test_updates_still_arrive_after_the_listener_connections_are_killed(
 def test_serve_with_workers_prepares_the_database_once_then_starts_them(
     databases: DatabaseFactory, database_url: str
 ) -> None:
-    if databases.backend != "postgres":
-        pytest.skip("--workers above 1 needs PostgreSQL")
     # given an empty PostgreSQL database
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
@@ -216,7 +212,7 @@ async def count_rows_and_listeners(url: str) -> tuple[int, int, int]:
 
 
 async def test_a_token_revoked_on_the_command_line_ends_its_streams_everywhere(
-    postgres_only: None,
+    seeded_db: TortoiseContext,
     seeded_url: str,
     tokens: Tokens,
     issue_id: str,

@@ -16,6 +16,7 @@ from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.relationship import Relationship
 from models.tokens import create_token
+from models.writes import find_relationship
 from tests.api.graphql import JSON, gql_data, mutate, row_id
 from tests.conftest import EventRecorder, Tokens
 from tests.databases import DatabaseFactory
@@ -650,6 +651,8 @@ async def test_concurrent_creates_of_one_slug_make_one_issue(
     assert [event.kind for event in events.events] == [EventKind.ISSUE_CREATED]
 
 
+@pytest.mark.postgres_only  # SQLite runs one transaction at a time
+@pytest.mark.commits
 async def test_a_retry_racing_the_first_call_is_replayed(
     client: httpx.AsyncClient,
     tokens: Tokens,
@@ -660,9 +663,6 @@ async def test_a_retry_racing_the_first_call_is_replayed(
 ) -> None:
     # given: a retry that has looked its key up (not found yet) and is held just
     # before its slug check, while the first call commits
-    if databases.backend == "sqlite":
-        pytest.skip("SQLite runs one transaction at a time: the calls cannot overlap")
-    find_relationship = issue_operations.find_relationship
     retry_waiting, first_done = asyncio.Event(), asyncio.Event()
 
     async def held_once(relationship_pk: int) -> Relationship:

@@ -1,5 +1,6 @@
 """The request's loaders let go of what they loaded once it is answered."""
 
+from strawberry.dataloader import DefaultCache
 from tortoise.context import TortoiseContext
 
 from api.loaders import Loaders
@@ -18,6 +19,7 @@ async def test_released_loaders_hold_no_rows_and_still_load(
     loaders.release()
 
     # then they hold neither answers nor a batch, and load again if asked
+    assert isinstance(loaders.issues.cache_map, DefaultCache)
     assert loaders.issues.cache_map.cache_map == {}
     assert loaders.issues.batch is None
     again = await loaders.issues.load(pk)

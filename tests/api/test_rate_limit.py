@@ -14,7 +14,6 @@ from api.rate_limit import (
 )
 from api.relay import global_id
 from api.settings import Settings
-from models.database import dialect
 from models.issue import Issue
 from models.rate_limits import forget_windows_before, spend
 from models.rate_window import RateWindow
@@ -145,11 +144,10 @@ async def test_a_budget_of_zero_turns_limiting_off(client: httpx.AsyncClient) ->
     assert {r.status_code for r in responses} == {200}
 
 
+@pytest.mark.postgres_only  # SQLite serves from one process; its budget is in memory
 async def test_on_postgresql_every_process_spends_the_same_budget(
     seeded_db: TortoiseContext, seeded_url: str
 ) -> None:
-    if dialect() != "postgres":
-        pytest.skip("SQLite serves from one process; its budget is in memory")
     # given two app instances (two processes' worth) over one database, budget 3
     settings = Settings(database_url=seeded_url, rate_limit=3)
     apps = [create_app(settings, manage_database=False) for _ in range(2)]
@@ -170,11 +168,10 @@ async def test_on_postgresql_every_process_spends_the_same_budget(
     ]
 
 
+@pytest.mark.postgres_only  # the shared windows are a PostgreSQL table
 async def test_shared_windows_refuse_without_spending_and_old_ones_are_forgotten(
     seeded_db: TortoiseContext,
 ) -> None:
-    if dialect() != "postgres":
-        pytest.skip("the shared windows are a PostgreSQL table")
     # given a budget of 10 in window 100, and a stale window 98
     assert await spend("token:editor", 98, 5, 10) == 5
 

@@ -13,7 +13,6 @@ from api.relay import global_id
 from api.settings import Settings
 from models import status_operations
 from models.config import tortoise_config
-from models.database import dialect
 from models.issue import Issue
 from tests.api.feed import POST
 from tests.conftest import Tokens
@@ -80,11 +79,10 @@ async def test_a_cancelled_mutation_writes_nothing(
     assert await snapshot() == before
 
 
+@pytest.mark.postgres_only  # statement timeouts are a PostgreSQL setting
 async def test_postgresql_statements_carry_a_timeout(
     seeded_db: TortoiseContext, seeded_url: str
 ) -> None:
-    if dialect() != "postgres":
-        pytest.skip("statement timeouts are a PostgreSQL setting")
     # given a database opened with a 100 ms statement timeout
     config = tortoise_config(seeded_url, pool_size=2, statement_timeout_ms=100)
     async with TortoiseContext() as context:

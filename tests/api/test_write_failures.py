@@ -225,11 +225,10 @@ async def test_readyz_reports_a_writable_database_as_ready(seeded_url: str) -> N
     )
 
 
+@pytest.mark.sqlite_only  # a full PostgreSQL disk cannot be made here: see below
 async def test_a_write_to_a_full_sqlite_database_is_503_and_writes_nothing(
     databases: DatabaseFactory, seeded_url: str
 ) -> None:
-    if databases.backend != "sqlite":
-        pytest.skip("a full PostgreSQL disk cannot be made here; see the next test")
     # given a SQLite database with no free page that may not grow by one page
     editor, issue_id = await _editor_and_issue(seeded_url)
     path = seeded_url.removeprefix("sqlite://")
@@ -276,11 +275,10 @@ async def test_a_full_postgresql_disk_is_reported_by_its_sqlstate(
         assert await snapshot() == before
 
 
+@pytest.mark.postgres_only  # roles and privileges are PostgreSQL's
 async def test_a_role_that_may_only_read_is_told_so(
     databases: DatabaseFactory, seeded_url: str
 ) -> None:
-    if databases.backend != "postgres":
-        pytest.skip("roles and privileges are PostgreSQL's")
     # given a role that may read every table and write none
     editor, issue_id = await _editor_and_issue(seeded_url)
     async with read_only_role(databases, seeded_url) as url:
