@@ -10,12 +10,13 @@ from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 from tortoise.models import Model
 
+from models.derived_status import previous_statuses, statuses_on
 from models.enums import IssueStatus
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
+from models.nested_pages import pages_per_parent
 from models.pagination import Page, PageRequest
-from models.per_parent import pages_per_parent
-from models.reads import (
+from models.queries import (
     LIVE_UPDATES_OF_ISSUE,
     MEETINGS_OF_ISSUE,
     UPDATES_OF_ISSUE,
@@ -24,7 +25,6 @@ from models.reads import (
 )
 from models.relationship import Relationship
 from models.status_update import StatusUpdate
-from models.timeline import previous_statuses, statuses_on
 
 ModelT = TypeVar("ModelT", bound=Model)
 KeyT = TypeVar("KeyT", bound=Hashable)

@@ -19,7 +19,7 @@ from api.relay import (
 from api.shared_types import PartialDate, Source
 from models.meeting import Meeting as MeetingRow
 from models.pagination import fetch_page
-from models.reads import MeetingCriteria, meeting_ordering, meetings_matching
+from models.queries import MeetingCriteria, meeting_ordering, meetings_matching
 
 if TYPE_CHECKING:
     from api.issues.types import Issue

@@ -47,7 +47,7 @@ from api.subscriptions import Subscription
 from api.tokens import ApiToken, Viewer, tokens, viewer
 from api.updates import StatusUpdate, StatusUpdateFilter, list_updates
 from api.user_errors import EXCEPTION_HANDLERS
-from models.reads import status_counts
+from models.queries import status_counts
 from models.relationship import Relationship as RelationshipRow
 
 MAX_NODES = 100

@@ -18,7 +18,7 @@ from api.relay import (
 from api.shared_types import PartialDate, Source
 from models.feed import FeedItem
 from models.pagination import fetch_page
-from models.reads import UpdateCriteria, history_ordering, updates_matching
+from models.queries import UpdateCriteria, history_ordering, updates_matching
 from models.status_update import StatusUpdate as UpdateRow
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from api.relay import Connection, connection_of, page_request
 from models.enums import SortDirection
 from models.issue import Issue as IssueRow
 from models.pagination import fetch_page
-from models.reads import IssueCriteria, issue_ordering, issues_matching
+from models.queries import IssueCriteria, issue_ordering, issues_matching
 
 _COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
 

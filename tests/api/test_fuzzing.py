@@ -29,7 +29,7 @@ from hypothesis_graphql import mutations, nodes, queries
 
 from api.relay import global_id
 from api.settings import Settings
-from models.history import current_status
+from models.derived_status import current_status
 from models.issue import Issue
 from models.meeting import Meeting
 from models.relationship import Relationship

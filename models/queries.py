@@ -11,13 +11,13 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
+from models.derived_status import statuses_on
 from models.enums import IssueCategory, IssueStatus
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
+from models.nested_pages import ChildSource
 from models.pagination import Ordering
-from models.per_parent import ChildSource
 from models.status_update import StatusUpdate
-from models.timeline import statuses_on
 
 ISSUE_ORDERINGS: dict[str, tuple[str, type]] = {
     "SLUG": ("slug", str),
