@@ -2,7 +2,7 @@
 
 from tortoise.context import TortoiseContext
 
-from api.loaders import Loaders
+from api.core.loaders import Loaders
 from models.issue import Issue
 
 
