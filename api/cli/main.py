@@ -8,13 +8,13 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NoReturn
 
+import models
 from api.cli.tokens import token_command
 from api.settings import DEFAULT_HOST, DEFAULT_PORT, Settings, SettingsError
 from models.config import is_postgres
 from models.database import migrate, open_database
 from models.enums import TokenRole
 from models.failures import describe
-from models.issue import Issue
 from seeds.loader import load_seeds
 
 logger = logging.getLogger("bilateral.cli")
@@ -146,7 +146,7 @@ async def prepare_database(url: str) -> str:
     """Migrate, then seed the database if it holds no issue yet."""
     await migrate(url)
     async with open_database(url):
-        if await Issue.exists():
+        if await models.Issue.exists():
             return "database already holds data; seed skipped"
         report = await load_seeds()
     return (

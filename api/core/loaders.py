@@ -10,10 +10,9 @@ from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 from tortoise.models import Model
 
+import models
 from models.derived_status import previous_statuses, statuses_on
 from models.enums import IssueStatus
-from models.issue import Issue
-from models.meeting import Meeting, MeetingIssue
 from models.nested_pages import pages_per_parent
 from models.pagination import Page, PageRequest
 from models.queries import (
@@ -23,8 +22,6 @@ from models.queries import (
     history_ordering,
     meeting_ordering,
 )
-from models.relationship import Relationship
-from models.status_update import StatusUpdate
 
 ModelT = TypeVar("ModelT", bound=Model)
 KeyT = TypeVar("KeyT", bound=Hashable)
@@ -78,7 +75,9 @@ async def _grouped(
     return [results[key] for key in keys]
 
 
-async def _load_update_pages(keys: list[UpdatePageKey]) -> list[Page[StatusUpdate]]:
+async def _load_update_pages(
+    keys: list[UpdatePageKey],
+) -> list[Page[models.StatusUpdate]]:
     async def load(key: UpdatePageKey, ids: list[int]) -> dict[int, Any]:
         source = UPDATES_OF_ISSUE if key.include_retracted else LIVE_UPDATES_OF_ISSUE
         ordering = history_ordering(descending=key.descending)
@@ -92,7 +91,7 @@ async def _load_update_pages(keys: list[UpdatePageKey]) -> list[Page[StatusUpdat
     )
 
 
-async def _load_meeting_pages(keys: list[MeetingPageKey]) -> list[Page[Meeting]]:
+async def _load_meeting_pages(keys: list[MeetingPageKey]) -> list[Page[models.Meeting]]:
     async def load(key: MeetingPageKey, ids: list[int]) -> dict[int, Any]:
         ordering = meeting_ordering(descending=key.descending)
         return await pages_per_parent(MEETINGS_OF_ISSUE, ids, ordering, key.request)
@@ -112,7 +111,7 @@ async def _load_statuses_on(keys: list[tuple[int, date]]) -> list[IssueStatus | 
 
 async def _load_update_counts(keys: list[tuple[int, bool]]) -> list[int]:
     async def load(key: tuple[int, bool], ids: list[int]) -> dict[int, Any]:
-        queryset = StatusUpdate.filter(issue_id__in=ids)
+        queryset = models.StatusUpdate.filter(issue_id__in=ids)
         if not key[1]:
             queryset = queryset.filter(retracted_at__isnull=True)
         rows = (
@@ -128,7 +127,7 @@ async def _load_update_counts(keys: list[tuple[int, bool]]) -> list[int]:
 
 async def _load_meeting_counts(issue_ids: list[int]) -> list[int]:
     rows = (
-        await MeetingIssue.filter(issue_id__in=issue_ids)
+        await models.MeetingIssue.filter(issue_id__in=issue_ids)
         .group_by("issue_id")
         .annotate(n=Count("id"))
         .values("issue_id", "n")
@@ -137,14 +136,15 @@ async def _load_meeting_counts(issue_ids: list[int]) -> list[int]:
     return [counts.get(pk, 0) for pk in issue_ids]
 
 
-async def _load_issues_of_meetings(meeting_ids: list[int]) -> list[list[Issue]]:
-    links = await MeetingIssue.filter(meeting_id__in=meeting_ids).values(
+async def _load_issues_of_meetings(meeting_ids: list[int]) -> list[list[models.Issue]]:
+    links = await models.MeetingIssue.filter(meeting_id__in=meeting_ids).values(
         "meeting_id", "issue_id"
     )
     issues = {
-        i.pk: i for i in await Issue.filter(id__in={r["issue_id"] for r in links})
+        i.pk: i
+        for i in await models.Issue.filter(id__in={r["issue_id"] for r in links})
     }
-    by_meeting: dict[int, list[Issue]] = defaultdict(list)
+    by_meeting: dict[int, list[models.Issue]] = defaultdict(list)
     for link in links:
         by_meeting[link["meeting_id"]].append(issues[link["issue_id"]])
     return [sorted(by_meeting[pk], key=lambda i: i.slug) for pk in meeting_ids]
@@ -159,22 +159,22 @@ async def _load_previous_statuses(update_ids: list[int]) -> list[IssueStatus | N
 class Loaders:
     """The loaders of one request; never shared between requests."""
 
-    relationships: DataLoader[int, Relationship | None] = field(
-        default_factory=lambda: DataLoader(_by_id(Relationship))
+    relationships: DataLoader[int, models.Relationship | None] = field(
+        default_factory=lambda: DataLoader(_by_id(models.Relationship))
     )
-    issues: DataLoader[int, Issue | None] = field(
-        default_factory=lambda: DataLoader(_by_id(Issue))
+    issues: DataLoader[int, models.Issue | None] = field(
+        default_factory=lambda: DataLoader(_by_id(models.Issue))
     )
-    updates: DataLoader[int, StatusUpdate | None] = field(
-        default_factory=lambda: DataLoader(_by_id(StatusUpdate))
+    updates: DataLoader[int, models.StatusUpdate | None] = field(
+        default_factory=lambda: DataLoader(_by_id(models.StatusUpdate))
     )
-    meetings: DataLoader[int, Meeting | None] = field(
-        default_factory=lambda: DataLoader(_by_id(Meeting))
+    meetings: DataLoader[int, models.Meeting | None] = field(
+        default_factory=lambda: DataLoader(_by_id(models.Meeting))
     )
-    update_pages: DataLoader[UpdatePageKey, Page[StatusUpdate]] = field(
+    update_pages: DataLoader[UpdatePageKey, Page[models.StatusUpdate]] = field(
         default_factory=lambda: DataLoader(_load_update_pages)
     )
-    meeting_pages: DataLoader[MeetingPageKey, Page[Meeting]] = field(
+    meeting_pages: DataLoader[MeetingPageKey, Page[models.Meeting]] = field(
         default_factory=lambda: DataLoader(_load_meeting_pages)
     )
     statuses_on: DataLoader[tuple[int, date], IssueStatus | None] = field(
@@ -186,7 +186,7 @@ class Loaders:
     meeting_counts: DataLoader[int, int] = field(
         default_factory=lambda: DataLoader(_load_meeting_counts)
     )
-    issues_of_meetings: DataLoader[int, list[Issue]] = field(
+    issues_of_meetings: DataLoader[int, list[models.Issue]] = field(
         default_factory=lambda: DataLoader(_load_issues_of_meetings)
     )
     previous_statuses: DataLoader[int, IssueStatus | None] = field(
