@@ -1,1 +1,1 @@
-"""HTTP and GraphQL: the Starlette app, the schema, resolvers, loaders and the CLI."""
+"""HTTP and GraphQL over the domain, a package per concern (see the README)."""

@@ -16,17 +16,17 @@ from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import BaseORMException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api.auth import AuthenticationMiddleware
-from api.bus import bus_for
-from api.endpoint import GraphQLEndpoint
-from api.gate import Gate
-from api.graphql_app import BilateralGraphQL
-from api.http import refused_write_response
-from api.hub import Hub
-from api.rate_limit import rate_limiter
-from api.request_id import RequestIdMiddleware
-from api.schema import SchemaOptions, build_schema
+from api.guards.auth import AuthenticationMiddleware
+from api.guards.gate import Gate
+from api.guards.rate_limit import rate_limiter
+from api.live.bus import bus_for
+from api.live.hub import Hub
+from api.schema.build import SchemaOptions, build_schema
 from api.settings import Settings
+from api.transport.endpoint import GraphQLEndpoint
+from api.transport.graphql_app import BilateralGraphQL
+from api.transport.http import refused_write_response
+from api.transport.request_id import RequestIdMiddleware
 from models.config import tortoise_config
 from models.database import connect_now, ping, write_refusal_now
 from models.events import Event, Publish, discard

@@ -6,12 +6,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from api.auth import ANONYMOUS, Viewer
-from api.cost import Price
-from api.gate import Gate
-from api.hub import Hub
-from api.loaders import Loaders
-from api.rate_limit import Charge, Unlimited
+from api.core.loaders import Loaders
+from api.guards.auth import ANONYMOUS, Viewer
+from api.guards.cost import Price
+from api.guards.gate import Gate
+from api.guards.rate_limit import Charge, Unlimited
+from api.live.hub import Hub
 from models.events import Publish, discard
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from api.limits import Limits
+from api.guards.limits import Limits
 from models.config import DEFAULT_DATABASE_URL
 
 DEFAULT_HOST = "127.0.0.1"

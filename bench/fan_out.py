@@ -24,8 +24,8 @@ import httpx
 import websockets
 
 from api.app import create_app
-from api.cli import prepare_database
-from api.relay import global_id
+from api.cli.main import prepare_database
+from api.core.relay import global_id
 from api.settings import Settings
 from models.database import open_database
 from models.enums import TokenRole

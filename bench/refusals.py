@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from api.app import create_app
-from api.cli import prepare_database
+from api.cli.main import prepare_database
 from api.settings import Settings
 from models.database import open_database
 

@@ -11,12 +11,12 @@ from typing import Any
 from tortoise import connections
 
 from models.database import dialect
+from models.derived_status import previous_statuses
 from models.enums import FeedKind, IssueStatus
 from models.errors import NotFoundError
 from models.feed_entry import FeedEntry
 from models.issue import Issue
 from models.status_update import StatusUpdate
-from models.timeline import previous_statuses
 
 BATCH = 500
 # Any constant will do, as long as nothing else uses it as an advisory lock key.

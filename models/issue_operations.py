@@ -14,15 +14,7 @@ from models.events import Event, Publish, discard, publish_committed
 from models.idempotency import Idempotency
 from models.issue import Issue, join_countries
 from models.relationship import Relationship
-from models.validation import (
-    SUMMARY_MAX,
-    TITLE_MAX,
-    clean_countries,
-    clean_slug,
-    clean_text,
-    country_codes,
-)
-from models.writes import (
+from models.transactions import (
     atomically,
     bump,
     check_active,
@@ -30,6 +22,14 @@ from models.writes import (
     find_relationship,
     lock_issue,
     now,
+)
+from models.validation import (
+    SUMMARY_MAX,
+    TITLE_MAX,
+    clean_countries,
+    clean_slug,
+    clean_text,
+    country_codes,
 )
 
 

@@ -9,6 +9,7 @@ from models.events import Event, Publish, discard, publish_committed
 from models.idempotency import Idempotency
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
+from models.transactions import atomically, find_relationship
 from models.validation import (
     SUMMARY_MAX,
     Source,
@@ -19,7 +20,6 @@ from models.validation import (
     clean_text,
     source_columns,
 )
-from models.writes import atomically, find_relationship
 
 MEETING_TITLE_MAX = 300
 LOCATION_MAX = 200

@@ -2,20 +2,28 @@
 
 History is append-only: an update is never changed except to be retracted, and the
 issue's current status is re-derived from the history after every write, by the
-rule in models/history.py.
+rule in models/derived_status.py.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
+from models.derived_status import current_status
 from models.enums import EventKind, FeedKind, IssueStatus
 from models.errors import ErrorCode, InvalidInputError, NotFoundError
 from models.events import Event, Publish, discard, publish_committed
 from models.feed import append_entry
-from models.history import current_status
 from models.idempotency import Idempotency
 from models.issue import Issue
 from models.status_update import StatusUpdate
+from models.transactions import (
+    atomically,
+    bump,
+    check_active,
+    check_version,
+    lock_issue,
+    now,
+)
 from models.validation import (
     NOTE_MAX,
     Source,
@@ -23,14 +31,6 @@ from models.validation import (
     clean_source,
     clean_text,
     source_columns,
-)
-from models.writes import (
-    atomically,
-    bump,
-    check_active,
-    check_version,
-    lock_issue,
-    now,
 )
 
 

@@ -15,7 +15,7 @@ from models.api_token import ApiToken
 from models.enums import EventKind, TokenRole
 from models.errors import ErrorCode, InvalidInputError, NotFoundError
 from models.events import Event, Publish, discard, publish_committed
-from models.writes import atomically, now
+from models.transactions import atomically, now
 
 SECRET_PREFIX = "bil_"
 SECRET_PATTERN = re.compile(r"bil_[A-Za-z0-9_-]{43}")

@@ -11,9 +11,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from models.derived_status import derive_status
 from models.enums import IssueCategory, IssueStatus
 from models.feed import record_missing_entries
-from models.history import derive_status
 from models.issue import Issue, join_countries
 from models.meeting import Meeting, MeetingIssue
 from models.partial_date import PartialDate

@@ -3,9 +3,9 @@
 from datetime import date
 from typing import Any
 
+from models.derived_status import derive_status
 from models.enums import DatePrecision, FeedKind, IssueCategory, IssueStatus
 from models.feed_entry import FeedEntry
-from models.history import derive_status
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
 from models.relationship import Relationship

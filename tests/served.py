@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from starlette.applications import Starlette
 
-from api.server import Server, listen, server_config
 from api.settings import Settings
+from api.transport.server import Server, listen, server_config
 
 
 @asynccontextmanager

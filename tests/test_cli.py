@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.cli import main
-from api.schema import schema_sdl
+from api.cli.main import main
+from api.schema.build import schema_sdl
 from models.tokens import SECRET_PATTERN
 from tests.live import free_port
 

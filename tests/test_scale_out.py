@@ -16,8 +16,8 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from api.bus import LISTENER_NAME
-from api.relay import global_id
+from api.core.relay import global_id
+from api.live.bus import LISTENER_NAME
 from models.api_token import ApiToken
 from models.database import fetch_all, open_database
 from models.issue import Issue

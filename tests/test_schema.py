@@ -9,7 +9,7 @@ from graphql import (
     GraphQLObjectType,
 )
 
-from api.schema import schema, schema_sdl
+from api.schema.build import schema, schema_sdl
 
 SCHEMA_FILE = Path(__file__).parent.parent / "schema.graphql"
 

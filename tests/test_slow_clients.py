@@ -19,8 +19,8 @@ from starlette.applications import Starlette
 from tortoise.context import TortoiseContext
 
 from api.app import create_app
-from api.server import server_config
 from api.settings import Settings
+from api.transport.server import server_config
 from tests.live import graphql_socket
 from tests.served import served
 

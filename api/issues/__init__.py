@@ -1,1 +1,2 @@
-"""Issues: the tracked questions, their filters, orderings and queries."""
+"""Issues: the tracked questions, their filters and orderings, queries and the
+mutations that create, edit and archive them."""

@@ -5,14 +5,14 @@ from typing import Annotated
 import strawberry
 
 from api.context import Context
-from api.enums import IssueCategory
-from api.issues.types import Issue
-from api.user_errors import (
+from api.core.enums import IssueCategory
+from api.core.user_errors import (
     NotFoundError,
     ValidationError,
     VersionConflictError,
     input_id,
 )
+from api.issues.types import Issue
 from models.issue_operations import IssueChanges, create_issue, edit_issue, set_archived
 
 

@@ -2,14 +2,14 @@
 
 import re
 
-from api.errors import BadUserInputError
-from api.filters import checked_search, in_utc
+import models
+from api.core.errors import BadUserInputError
+from api.core.filters import checked_search, in_utc
+from api.core.relay import Connection, connection_of, page_request
 from api.issues.types import Issue, IssueFilter, IssueOrder, IssueOrderField
-from api.relay import Connection, connection_of, page_request
 from models.enums import SortDirection
-from models.issue import Issue as IssueRow
 from models.pagination import fetch_page
-from models.reads import IssueCriteria, issue_ordering, issues_matching
+from models.queries import IssueCriteria, issue_ordering, issues_matching
 
 _COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
 
@@ -58,5 +58,5 @@ async def list_issues(
 
 async def issue_by_slug(relationship_pk: int, slug: str) -> Issue | None:
     """One issue of a relationship by slug."""
-    row = await IssueRow.get_or_none(relationship_id=relationship_pk, slug=slug)
+    row = await models.Issue.get_or_none(relationship_id=relationship_pk, slug=slug)
     return Issue.from_row(row) if row else None

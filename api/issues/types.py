@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+import models
 from api.context import Context
-from api.enums import IssueCategory, IssueStatus, SortDirection
-from api.loaders import MeetingPageKey, UpdatePageKey
-from api.relay import (
+from api.core.enums import IssueCategory, IssueStatus, SortDirection
+from api.core.loaders import MeetingPageKey, UpdatePageKey
+from api.core.relay import (
     After,
     Before,
     Connection,
@@ -21,18 +22,14 @@ from api.relay import (
     global_id,
     page_request,
 )
-from models.issue import Issue as IssueRow
 from models.issue import split_countries
 from models.pagination import PageRequest
 
 if TYPE_CHECKING:
-    from api.meetings import Meeting
-    from api.relationships import Relationship
-    from api.updates import StatusUpdate
+    from api.meetings.types import Meeting
+    from api.relationships.types import Relationship
+    from api.status_updates.types import StatusUpdate
 
-RelationshipType = Annotated["Relationship", strawberry.lazy("api.relationships")]
-StatusUpdateType = Annotated["StatusUpdate", strawberry.lazy("api.updates")]
-MeetingType = Annotated["Meeting", strawberry.lazy("api.meetings")]
 LATEST = PageRequest.of(first=1)
 
 
@@ -41,7 +38,7 @@ LATEST = PageRequest.of(first=1)
     "status history."
 )
 class Issue(Node):
-    row: strawberry.Private[IssueRow]
+    row: strawberry.Private[models.Issue]
     slug: str = strawberry.field(
         description="The URL-friendly name, unique within the relationship."
     )
@@ -69,7 +66,7 @@ class Issue(Node):
     )
 
     @classmethod
-    def from_row(cls, row: IssueRow) -> "Issue":
+    def from_row(cls, row: models.Issue) -> "Issue":
         """Expose one stored issue."""
         return cls(
             id=global_id("Issue", row.pk),
@@ -87,8 +84,10 @@ class Issue(Node):
         )
 
     @strawberry.field(description="The relationship the issue belongs to.")
-    async def relationship(self, info: strawberry.Info[Context]) -> RelationshipType:
-        from api.relationships import load_relationship
+    async def relationship(
+        self, info: strawberry.Info[Context]
+    ) -> Annotated["Relationship", strawberry.lazy("api.relationships.types")]:
+        from api.relationships.types import load_relationship
 
         return await load_relationship(info.context, self.row.relationship_id)
 
@@ -97,8 +96,8 @@ class Issue(Node):
     )
     async def latest_update(
         self, info: strawberry.Info[Context]
-    ) -> StatusUpdateType | None:
-        from api.updates import StatusUpdate
+    ) -> Annotated["StatusUpdate", strawberry.lazy("api.status_updates.types")] | None:
+        from api.status_updates.types import StatusUpdate
 
         key = UpdatePageKey(self.row.pk, LATEST, descending=True)
         page = await info.context.loaders.update_pages.load(key)
@@ -128,8 +127,10 @@ class Issue(Node):
             bool,
             strawberry.argument(description="Also list retracted updates."),
         ] = False,
-    ) -> Connection[StatusUpdateType]:
-        from api.updates import StatusUpdate
+    ) -> Connection[
+        Annotated["StatusUpdate", strawberry.lazy("api.status_updates.types")]
+    ]:
+        from api.status_updates.types import StatusUpdate
 
         request = page_request(first, after, last, before)
         info.context.loaders.issues.prime(self.row.pk, self.row)
@@ -154,8 +155,8 @@ class Issue(Node):
         last: Last = None,
         before: Before = None,
         order: OldestFirst = SortDirection.ASC,
-    ) -> Connection[MeetingType]:
-        from api.meetings import Meeting
+    ) -> Connection[Annotated["Meeting", strawberry.lazy("api.meetings.types")]]:
+        from api.meetings.types import Meeting
 
         request = page_request(first, after, last, before)
         key = MeetingPageKey(self.row.pk, request, order is SortDirection.DESC)

@@ -3,7 +3,7 @@
 import pytest
 from tortoise.context import TortoiseContext
 
-from api.relay import global_id
+from api.core.relay import global_id
 from models.relationship import Relationship
 
 

@@ -9,8 +9,8 @@ import httpx
 from starlette.applications import Starlette
 
 from api.app import create_app
-from api.hub import Hub
-from api.relay import global_id
+from api.core.relay import global_id
+from api.live.hub import Hub
 from api.settings import Settings
 from models.issue import Issue
 from tests.api.graphql import JSON

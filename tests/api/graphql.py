@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from api.relay import parse_global_id
+from api.core.relay import parse_global_id
 from seeds.loader import read_seed
 
 JSON = dict[str, Any]

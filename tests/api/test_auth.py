@@ -13,7 +13,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from api.app import create_app
-from api.relay import global_id
+from api.core.relay import global_id
 from api.settings import Settings
 from models.issue import Issue
 from models.relationship import Relationship

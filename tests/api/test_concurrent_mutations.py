@@ -12,9 +12,9 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from api.relay import global_id
+from api.core.relay import global_id
+from models.derived_status import current_status
 from models.enums import EventKind, IssueStatus
-from models.history import current_status
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.status_update import StatusUpdate

@@ -19,7 +19,7 @@ async def test_an_unexpected_error_is_masked_and_logged_with_the_request_id(
     async def broken(*args: object) -> None:
         raise RuntimeError('relation "secret_table" does not exist')
 
-    monkeypatch.setattr("api.schema.status_counts", broken)
+    monkeypatch.setattr("api.schema.query.status_counts", broken)
 
     with caplog.at_level(logging.ERROR, logger="bilateral.api"):
         response = await client.post(

@@ -27,9 +27,9 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.strategies import SearchStrategy
 from hypothesis_graphql import mutations, nodes, queries
 
-from api.relay import global_id
+from api.core.relay import global_id
 from api.settings import Settings
-from models.history import current_status
+from models.derived_status import current_status
 from models.issue import Issue
 from models.meeting import Meeting
 from models.relationship import Relationship

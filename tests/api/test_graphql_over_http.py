@@ -18,7 +18,7 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from api.relay import global_id
+from api.core.relay import global_id
 from api.settings import Settings
 from models.issue import Issue
 from tests.api.graphql import JSON, current_status, gql_data

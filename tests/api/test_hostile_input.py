@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from api.limits import Limits
-from api.relay import global_id
+from api.core.relay import global_id
+from api.guards.limits import Limits
 from api.settings import Settings
 from models.issue import Issue
 from models.relationship import Relationship

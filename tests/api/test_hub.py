@@ -6,9 +6,9 @@ from collections.abc import AsyncGenerator, AsyncIterator
 import pytest
 from tortoise.context import TortoiseContext
 
-from api import hub as hub_module
-from api.bus import LocalBus
-from api.hub import Hub
+from api.live import hub as hub_module
+from api.live.bus import LocalBus
+from api.live.hub import Hub
 from models.enums import IssueStatus
 from models.feed import EVERYTHING, FeedItem, FeedScope, read_feed
 from models.status_operations import post_status_update

@@ -7,11 +7,11 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from api.relay import global_id
+from api.core.relay import global_id
 from models.enums import EventKind
 from models.events import Event
 from models.issue import Issue
-from models.writes import now
+from models.transactions import now
 from tests.api.graphql import JSON, mutate
 from tests.conftest import EventRecorder, Tokens
 from tests.snapshots import snapshot

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import httpx
 import pytest
 
-from api.limits import Limits
+from api.guards.limits import Limits
 from api.settings import Settings
 from tests.api.graphql import (
     JSON,

@@ -3,7 +3,7 @@
 from strawberry.dataloader import DefaultCache
 from tortoise.context import TortoiseContext
 
-from api.loaders import Loaders
+from api.core.loaders import Loaders
 from models.issue import Issue
 
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from api.relay import global_id
+from api.core.relay import global_id
 from models.enums import EventKind, TokenRole
 from models.events import Event
 from models.idempotency import IdempotencyKey

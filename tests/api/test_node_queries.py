@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from api.relay import global_id
+from api.core.relay import global_id
 from tests.api.graphql import JSON, gql, gql_data, only_error
 
 NODE_FIELDS = """

@@ -15,9 +15,9 @@ from graphql import (
 from tortoise.context import TortoiseContext
 
 from api.app import create_app
-from api.cost import Price, price_of
-from api.gate import Pacer
-from api.schema import schema
+from api.guards.cost import Price, price_of
+from api.guards.gate import Pacer
+from api.schema.build import schema
 from api.settings import Settings
 from tests.api.graphql import JSON
 from tests.conftest import Tokens

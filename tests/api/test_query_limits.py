@@ -8,7 +8,7 @@ from graphql import get_introspection_query
 from tortoise.context import TortoiseContext
 
 from api.app import create_app
-from api.limits import Limits
+from api.guards.limits import Limits
 from api.settings import Settings
 from tests.api.graphql import JSON, post_document
 from tests.live import graphql_socket, serving

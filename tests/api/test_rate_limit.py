@@ -5,14 +5,14 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from api.app import create_app
-from api.rate_limit import (
+from api.core.relay import global_id
+from api.guards.rate_limit import (
     WINDOW_SECONDS,
     SharedRateLimiter,
     Unlimited,
     WindowRateLimiter,
     rate_limiter,
 )
-from api.relay import global_id
 from api.settings import Settings
 from models.issue import Issue
 from models.rate_limits import forget_windows_before, spend

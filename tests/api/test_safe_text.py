@@ -2,7 +2,7 @@
 
 import httpx
 
-from api.relay import global_id
+from api.core.relay import global_id
 from models.issue import Issue
 from tests.api.graphql import JSON, post_document
 from tests.conftest import Tokens

@@ -5,7 +5,7 @@ from datetime import date
 import httpx
 import pytest
 
-from api.relay import global_id
+from api.core.relay import global_id
 from tests.api.graphql import (
     JSON,
     SeedUpdate,

@@ -4,7 +4,7 @@ import pytest
 import websockets
 from tortoise.context import TortoiseContext
 
-from api.relay import global_id
+from api.core.relay import global_id
 from api.settings import Settings
 from models.issue import Issue
 from models.relationship import Relationship

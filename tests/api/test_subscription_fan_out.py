@@ -8,8 +8,8 @@ import httpx
 from tortoise.context import TortoiseContext
 
 from api.app import create_app
-from api.hub import Hub
-from api.relay import global_id
+from api.core.relay import global_id
+from api.live.hub import Hub
 from api.settings import Settings
 from models.issue import Issue
 from tests.api.feed import SUBSCRIBE, event_ids, post_update

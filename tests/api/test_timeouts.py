@@ -8,8 +8,8 @@ import pytest
 from tortoise import connections
 from tortoise.context import TortoiseContext
 
-from api import schema as schema_module
-from api.relay import global_id
+from api.core.relay import global_id
+from api.schema import query as schema_module
 from api.settings import Settings
 from models import status_operations
 from models.config import tortoise_config

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.relay import global_id
+from api.core.relay import global_id
 from api.settings import Settings
 from models import status_operations
 from models.database import open_database

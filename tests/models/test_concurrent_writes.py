@@ -10,9 +10,9 @@ from datetime import date
 
 from tortoise.context import TortoiseContext
 
+from models.derived_status import current_status
 from models.enums import IssueStatus
 from models.errors import VersionConflictError
-from models.history import current_status
 from models.issue import Issue
 from models.status_operations import UpdateWritten, post_status_update
 from models.status_update import StatusUpdate

@@ -2,8 +2,8 @@
 
 from datetime import UTC, date, datetime
 
+from models.derived_status import derive_status
 from models.enums import DatePrecision, IssueStatus
-from models.history import derive_status
 from models.status_update import StatusUpdate
 
 

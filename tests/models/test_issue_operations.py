@@ -27,7 +27,7 @@ from models.issue_operations import (
     set_archived,
 )
 from models.relationship import Relationship
-from models.writes import lock_issue
+from models.transactions import lock_issue
 from tests.conftest import EventRecorder
 from tests.factories import india_china, make_issue
 from tests.snapshots import snapshot

@@ -5,11 +5,11 @@ from datetime import date, timedelta
 import pytest
 from tortoise.context import TortoiseContext
 
-import models.per_parent
+import models.nested_pages
 from models.enums import IssueStatus
+from models.nested_pages import pages_per_parent
 from models.pagination import PageRequest
-from models.per_parent import pages_per_parent
-from models.reads import UPDATES_OF_ISSUE, history_ordering
+from models.queries import UPDATES_OF_ISSUE, history_ordering
 from tests.conftest import QueryCounter
 from tests.factories import make_issue
 
@@ -34,9 +34,9 @@ async def test_large_pages_are_fetched_in_bounded_statements_with_the_same_pages
     ids = await _issues_with_updates(12, 9)
     request = PageRequest.of(first=8)
     ordering = history_ordering(descending=True)
-    monkeypatch.setattr(models.per_parent, "ROWS_PER_STATEMENT", 10_000)
+    monkeypatch.setattr(models.nested_pages, "ROWS_PER_STATEMENT", 10_000)
     whole = await pages_per_parent(UPDATES_OF_ISSUE, ids, ordering, request)
-    monkeypatch.setattr(models.per_parent, "ROWS_PER_STATEMENT", 50)
+    monkeypatch.setattr(models.nested_pages, "ROWS_PER_STATEMENT", 50)
     sql_queries.statements.clear()
 
     # when a page of 8 (9 rows each, to see if there are more) is asked for each

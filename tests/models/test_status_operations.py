@@ -29,8 +29,8 @@ from models.status_operations import (
     retract_status_update,
 )
 from models.status_update import StatusUpdate
+from models.transactions import lock_issue
 from models.validation import Source, latest_today
-from models.writes import lock_issue
 from tests.conftest import EventRecorder
 from tests.factories import make_issue
 from tests.snapshots import snapshot

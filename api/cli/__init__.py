@@ -1,0 +1,1 @@
+"""The command line: `bilateral serve`, `migrate`, `seed`, `schema`, `token`."""

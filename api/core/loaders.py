@@ -1,0 +1,205 @@
+"""Per-request DataLoaders: every nested read is batched into one statement."""
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+from tortoise.functions import Count
+from tortoise.models import Model
+
+import models
+from models.derived_status import previous_statuses, statuses_on
+from models.enums import IssueStatus
+from models.nested_pages import pages_per_parent
+from models.pagination import Page, PageRequest
+from models.queries import (
+    LIVE_UPDATES_OF_ISSUE,
+    MEETINGS_OF_ISSUE,
+    UPDATES_OF_ISSUE,
+    history_ordering,
+    meeting_ordering,
+)
+
+ModelT = TypeVar("ModelT", bound=Model)
+KeyT = TypeVar("KeyT", bound=Hashable)
+ArgsT = TypeVar("ArgsT", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class UpdatePageKey:
+    """One issue's page of updates, as asked for by one field."""
+
+    issue_id: int
+    request: PageRequest
+    descending: bool = False
+    include_retracted: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingPageKey:
+    """One issue's page of meetings."""
+
+    issue_id: int
+    request: PageRequest
+    descending: bool = False
+
+
+def _by_id(
+    model: type[ModelT],
+) -> Callable[[list[int]], Awaitable[list[ModelT | None]]]:
+    async def load(ids: list[int]) -> list[ModelT | None]:
+        rows = {row.pk: row for row in await model.filter(id__in=ids)}
+        return [rows.get(pk) for pk in ids]
+
+    return load
+
+
+async def _grouped(
+    keys: Sequence[Any],
+    args_of: Callable[[Any], Hashable],
+    parent_of: Callable[[Any], int],
+    load_group: Callable[[Any, list[int]], Awaitable[dict[int, Any]]],
+) -> list[Any]:
+    """Batch keys that share arguments; one statement per distinct argument set."""
+    groups: dict[Hashable, list[Any]] = defaultdict(list)
+    for key in keys:
+        groups[args_of(key)].append(key)
+    results: dict[Any, Any] = {}
+    for members in groups.values():
+        found = await load_group(members[0], sorted({parent_of(k) for k in members}))
+        for key in members:
+            results[key] = found[parent_of(key)]
+    return [results[key] for key in keys]
+
+
+async def _load_update_pages(
+    keys: list[UpdatePageKey],
+) -> list[Page[models.StatusUpdate]]:
+    async def load(key: UpdatePageKey, ids: list[int]) -> dict[int, Any]:
+        source = UPDATES_OF_ISSUE if key.include_retracted else LIVE_UPDATES_OF_ISSUE
+        ordering = history_ordering(descending=key.descending)
+        return await pages_per_parent(source, ids, ordering, key.request)
+
+    return await _grouped(
+        keys,
+        lambda k: (k.request, k.descending, k.include_retracted),
+        lambda k: k.issue_id,
+        load,
+    )
+
+
+async def _load_meeting_pages(keys: list[MeetingPageKey]) -> list[Page[models.Meeting]]:
+    async def load(key: MeetingPageKey, ids: list[int]) -> dict[int, Any]:
+        ordering = meeting_ordering(descending=key.descending)
+        return await pages_per_parent(MEETINGS_OF_ISSUE, ids, ordering, key.request)
+
+    return await _grouped(
+        keys, lambda k: (k.request, k.descending), lambda k: k.issue_id, load
+    )
+
+
+async def _load_statuses_on(keys: list[tuple[int, date]]) -> list[IssueStatus | None]:
+    async def load(key: tuple[int, date], ids: list[int]) -> dict[int, Any]:
+        found = await statuses_on(key[1], issue_ids=ids)
+        return {pk: found.get(pk) for pk in ids}
+
+    return await _grouped(keys, lambda k: k[1], lambda k: k[0], load)
+
+
+async def _load_update_counts(keys: list[tuple[int, bool]]) -> list[int]:
+    async def load(key: tuple[int, bool], ids: list[int]) -> dict[int, Any]:
+        queryset = models.StatusUpdate.filter(issue_id__in=ids)
+        if not key[1]:
+            queryset = queryset.filter(retracted_at__isnull=True)
+        rows = (
+            await queryset.group_by("issue_id")
+            .annotate(n=Count("id"))
+            .values("issue_id", "n")
+        )
+        counts = {row["issue_id"]: row["n"] for row in rows}
+        return {pk: counts.get(pk, 0) for pk in ids}
+
+    return await _grouped(keys, lambda k: k[1], lambda k: k[0], load)
+
+
+async def _load_meeting_counts(issue_ids: list[int]) -> list[int]:
+    rows = (
+        await models.MeetingIssue.filter(issue_id__in=issue_ids)
+        .group_by("issue_id")
+        .annotate(n=Count("id"))
+        .values("issue_id", "n")
+    )
+    counts = {row["issue_id"]: row["n"] for row in rows}
+    return [counts.get(pk, 0) for pk in issue_ids]
+
+
+async def _load_issues_of_meetings(meeting_ids: list[int]) -> list[list[models.Issue]]:
+    links = await models.MeetingIssue.filter(meeting_id__in=meeting_ids).values(
+        "meeting_id", "issue_id"
+    )
+    issues = {
+        i.pk: i
+        for i in await models.Issue.filter(id__in={r["issue_id"] for r in links})
+    }
+    by_meeting: dict[int, list[models.Issue]] = defaultdict(list)
+    for link in links:
+        by_meeting[link["meeting_id"]].append(issues[link["issue_id"]])
+    return [sorted(by_meeting[pk], key=lambda i: i.slug) for pk in meeting_ids]
+
+
+async def _load_previous_statuses(update_ids: list[int]) -> list[IssueStatus | None]:
+    found = await previous_statuses(update_ids)
+    return [found.get(pk) for pk in update_ids]
+
+
+@dataclass
+class Loaders:
+    """The loaders of one request; never shared between requests."""
+
+    relationships: DataLoader[int, models.Relationship | None] = field(
+        default_factory=lambda: DataLoader(_by_id(models.Relationship))
+    )
+    issues: DataLoader[int, models.Issue | None] = field(
+        default_factory=lambda: DataLoader(_by_id(models.Issue))
+    )
+    updates: DataLoader[int, models.StatusUpdate | None] = field(
+        default_factory=lambda: DataLoader(_by_id(models.StatusUpdate))
+    )
+    meetings: DataLoader[int, models.Meeting | None] = field(
+        default_factory=lambda: DataLoader(_by_id(models.Meeting))
+    )
+    update_pages: DataLoader[UpdatePageKey, Page[models.StatusUpdate]] = field(
+        default_factory=lambda: DataLoader(_load_update_pages)
+    )
+    meeting_pages: DataLoader[MeetingPageKey, Page[models.Meeting]] = field(
+        default_factory=lambda: DataLoader(_load_meeting_pages)
+    )
+    statuses_on: DataLoader[tuple[int, date], IssueStatus | None] = field(
+        default_factory=lambda: DataLoader(_load_statuses_on)
+    )
+    update_counts: DataLoader[tuple[int, bool], int] = field(
+        default_factory=lambda: DataLoader(_load_update_counts)
+    )
+    meeting_counts: DataLoader[int, int] = field(
+        default_factory=lambda: DataLoader(_load_meeting_counts)
+    )
+    issues_of_meetings: DataLoader[int, list[models.Issue]] = field(
+        default_factory=lambda: DataLoader(_load_issues_of_meetings)
+    )
+    previous_statuses: DataLoader[int, IssueStatus | None] = field(
+        default_factory=lambda: DataLoader(_load_previous_statuses)
+    )
+
+    def release(self) -> None:
+        """Drop what the loaders hold once the operation is answered.
+
+        The request's context sits in reference cycles that only the garbage
+        collector frees; without this, every row an operation loaded would wait
+        for a full collection (a pause that grows with them) rather than go at once.
+        """
+        for loader in vars(self).values():
+            loader.clear_all()
+            loader.batch = None  # the last batch holds its keys and answers too

@@ -1,0 +1,2 @@
+"""The live machinery: the event bus between processes and the hub that feeds
+subscribers."""

@@ -1,0 +1,1 @@
+"""Meetings: the dated engagements, their list and `meetingRecord`."""

@@ -1,0 +1,1 @@
+"""Relationships: the pairs of countries and the issues between them."""

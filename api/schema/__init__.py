@@ -1,0 +1,1 @@
+"""The root types (Query, Mutation), node lookup and the assembled schema."""

@@ -1,0 +1,111 @@
+"""The schema assembled: root types, extensions, exception handlers; its SDL."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types import ExecutionContext
+
+from api.core.errors import MaskUnexpectedErrors
+from api.core.loaders import Loaders
+from api.core.user_errors import EXCEPTION_HANDLERS
+from api.guards.extension import EnforceLimits, PaceExpensiveOperations
+from api.guards.limits import Limits
+from api.guards.parsing import extra_rules
+from api.guards.permissions import AuthorizeMutations
+from api.issues.types import Issue
+from api.meetings.types import Meeting
+from api.relationships.types import Relationship
+from api.schema.mutation import Mutation
+from api.schema.query import Query
+from api.status_updates.subscriptions import Subscription
+from api.status_updates.types import StatusUpdate
+
+
+class FreshLoaders(SchemaExtension):
+    """New loaders per operation: a WebSocket shares one context between them."""
+
+    def on_operation(self) -> Iterator[None]:
+        loaders = Loaders()
+        self.execution_context.context.loaders = loaders
+        yield
+        loaders.release()
+
+
+class AcyclicExecution(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution context, let go of as soon as it answers.
+
+    The context holds its own helpers as bound methods: a reference cycle that
+    kept each operation's context, loaders and collected fields alive until the
+    next full garbage collection, which then paused every request in the
+    process. Once the answer is built, nothing calls the helpers again.
+    """
+
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        response = super().build_response(data)
+        self.async_helpers = None  # type: ignore[assignment]
+        return response
+
+
+class BilateralSchema(strawberry.Schema):
+    """Strawberry's schema, minus its logging of every error at ERROR level."""
+
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        # Client mistakes are answers, not incidents; MaskUnexpectedErrors logs the
+        # unexpected ones once, with the request id.
+        return None
+
+
+@dataclass(frozen=True)
+class SchemaOptions:
+    """What makes one app's schema differ from another's."""
+
+    limits: Limits = field(default_factory=Limits)
+    introspection: bool = True
+
+
+@lru_cache(maxsize=8)
+def build_schema(options: SchemaOptions = SchemaOptions()) -> BilateralSchema:
+    """The schema with the limits and introspection switch of `options`."""
+    return BilateralSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        exception_handlers=EXCEPTION_HANDLERS,
+        execution_context_class=AcyclicExecution,
+        types=[Issue, StatusUpdate, Meeting, Relationship],
+        extensions=[
+            partial(MaskUnexpectedErrors, hide_suggestions=not options.introspection),
+            ParserCache,
+            ValidationCache,
+            partial(
+                AddValidationRules, extra_rules(options.limits, options.introspection)
+            ),
+            partial(EnforceLimits, options.limits),
+            AuthorizeMutations,
+            FreshLoaders,
+            PaceExpensiveOperations,
+        ],
+    )
+
+
+schema = build_schema()
+
+
+def schema_sdl() -> str:
+    """The schema in SDL, as committed in schema.graphql."""
+    return schema.as_str() + "\n"

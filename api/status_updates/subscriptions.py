@@ -1,0 +1,100 @@
+"""Live changes: the status-update stream, resumable from any update a client saw."""
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+
+import models
+from api.context import Context
+from api.core.errors import BadUserInputError
+from api.core.loaders import Loaders
+from api.core.relay import parse_id_of
+from api.guards.auth import UNAUTHENTICATED
+from api.guards.permissions import READ, AuthorizationError
+from api.live.hub import TokenRevokedError
+from api.status_updates.types import StatusUpdate
+from models.errors import NotFoundError
+from models.feed import FeedScope, position_of
+
+
+@strawberry.type(
+    description="Live changes, pushed over the graphql-transport-ws protocol on "
+    "/graphql."
+)
+class Subscription:
+    @strawberry.subscription(
+        permission_classes=READ,
+        description="Every status update as soon as it is recorded, and every "
+        "retraction (the update again, with `retractedAt` set), in the order they "
+        "were committed. With `after`, first replays what happened since that update "
+        "was recorded, then goes live with no gap and no repeat.",
+    )
+    async def status_updates(
+        self,
+        info: strawberry.Info[Context],
+        relationship: Annotated[
+            str | None,
+            strawberry.argument(description="Only this relationship's (its slug)."),
+        ] = None,
+        issue: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this issue's (its id)."),
+        ] = None,
+        after: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The id of the last StatusUpdate the client saw, from an "
+                "event or a query: replay everything recorded or retracted since "
+                "it was recorded, then go live."
+            ),
+        ] = None,
+    ) -> AsyncGenerator[StatusUpdate, None]:
+        scope = await _scope(relationship, issue)
+        start = await _start(after)
+        return _events(info.context, scope, start)
+
+
+async def _events(
+    context: Context, scope: FeedScope, start: int | None
+) -> AsyncGenerator[StatusUpdate, None]:
+    assert context.hub is not None, "the app serves subscriptions with a hub"
+    try:
+        async for item in context.hub.stream(scope, start, context.viewer.name):
+            # Each event is a fresh read: nothing cached for an earlier one is reused.
+            context.loaders = Loaders()
+            yield StatusUpdate.from_feed(item)
+    except TokenRevokedError as revoked:
+        raise AuthorizationError(
+            UNAUTHENTICATED,
+            f"The token '{revoked.name}' has been revoked; this subscription ends.",
+        ) from None
+
+
+async def _scope(relationship: str | None, issue: str | None) -> FeedScope:
+    relationship_id = None
+    if relationship is not None:
+        row = await models.Relationship.get_or_none(slug=relationship)
+        if row is None:
+            raise BadUserInputError(
+                f"No relationship has the slug '{relationship[:64]}'.",
+                argument="relationship",
+            )
+        relationship_id = row.pk
+    issue_id = None
+    if issue is not None:
+        issue_id = parse_id_of("Issue", issue, "issue")
+        if not await models.Issue.exists(id=issue_id):
+            raise BadUserInputError(f"No issue has the id '{issue}'.", argument="issue")
+    return FeedScope(issue_id=issue_id, relationship_id=relationship_id)
+
+
+async def _start(after: str | None) -> int | None:
+    if after is None:
+        return None
+    try:
+        return await position_of(parse_id_of("StatusUpdate", after, "after"))
+    except NotFoundError:
+        raise BadUserInputError(
+            f"No status update has the id '{after}'.", argument="after"
+        ) from None

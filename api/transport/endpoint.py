@@ -1,0 +1,207 @@
+"""`/graphql`: HTTP requests through our GraphQL-over-HTTP checks, WebSocket and
+GraphiQL through Strawberry's view.
+
+Every refusal happens before execution: media type, rate, body size, content type,
+JSON, parameters, document length, parse, validation (with depth and alias
+limits), operation choice, variables, the node limit, the slots for expensive
+operations and the operation's price (api.guards.gate). A request is charged one point
+when it arrives, so a flood of malformed requests is charged too, and the rest of
+its price once its document is checked. Execution is cancelled after the
+configured time. Every answer carries the client's RateLimit-* headers.
+"""
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from strawberry.http import process_result
+
+from api.core.errors import BAD_USER_INPUT, TIMEOUT
+from api.guards.auth import viewer_of
+from api.guards.cost import Price, price_of
+from api.guards.gate import BusyError, Gate, RateLimitedError, rate_limit_headers
+from api.guards.limits import document_length_error, node_limit_error
+from api.guards.parsing import DocumentRules, prepare
+from api.guards.rate_limit import Charge
+from api.schema.build import BilateralSchema
+from api.settings import Settings
+from api.transport.graphql_app import BilateralGraphQL
+from api.transport.http import (
+    GraphQLRequest,
+    RequestError,
+    http_error_response,
+    negotiate,
+    read_request,
+    request_error_response,
+    respond,
+)
+
+ARRIVAL_POINTS = 1
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A request that passed every check before execution."""
+
+    operation: OperationDefinitionNode
+    variables: dict[str, Any]
+    price: Price
+
+
+class GraphQLEndpoint:
+    """The ASGI app mounted on `/graphql`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        schema: BilateralSchema,
+        view: BilateralGraphQL,
+        gate: Gate,
+    ) -> None:
+        self.settings = settings
+        self.schema = schema
+        self.view = view
+        self.gate = gate
+        self.rules = DocumentRules(
+            schema._schema, settings.limits, settings.introspection
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self.view(scope, receive, send)
+            return
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one HTTP request to `/graphql`."""
+        if self._wants_graphiql(request):
+            page = await self.view.render_graphql_ide(request)
+            page.headers["Vary"] = "Accept"  # the same URL answers JSON otherwise
+            return page
+        media_type = negotiate(request.headers.get("accept"))
+        viewer = viewer_of(request)
+        charge: Charge | None = None
+        try:
+            if media_type is None:
+                raise RequestError(
+                    406,
+                    "Accept `application/graphql-response+json` or `application/json`.",
+                )
+            charge = await self.gate.charge(viewer, request, ARRIVAL_POINTS)
+            graphql_request = await read_request(
+                request,
+                self.settings.limits.body_bytes,
+                self.settings.request_timeout_seconds,
+            )
+            checked = self.check(graphql_request)
+            if isinstance(checked, list):
+                headers = rate_limit_headers(charge)
+                return request_error_response(checked, media_type, headers)
+            with self.gate.slot(checked.price):
+                cost = checked.price.cost
+                charge = await self.gate.charge(viewer, request, cost, paid=charge)
+                result = await self._execute(request, graphql_request, checked, charge)
+        except RateLimitedError as refused:
+            error = _refusal(429, refused, rate_limit_headers(refused.charge))
+            return http_error_response(error, media_type)
+        except BusyError as busy:
+            error = _refusal(503, busy, rate_limit_headers(charge))
+            return http_error_response(error, media_type)
+        except RequestError as error:
+            error.headers.update(rate_limit_headers(charge))
+            return http_error_response(error, media_type)
+        body = dict(process_result(result))
+        return respond(body, 200, media_type, rate_limit_headers(charge))
+
+    def check(self, graphql_request: GraphQLRequest) -> Accepted | list[GraphQLError]:
+        """Refusals of a well-formed request before it runs, or what it will run.
+
+        A mutation over GET is refused with 405, as the specification requires.
+        """
+        query = graphql_request.query
+        if (too_long := document_length_error(query, self.rules.limits)) is not None:
+            return [too_long]
+        document = prepare(query, self.rules)
+        if document.errors:
+            return document.errors
+        operation = document.operation(graphql_request.operation_name)
+        if isinstance(operation, GraphQLError):
+            return [operation]
+        kind = operation.operation
+        if kind is OperationType.MUTATION and graphql_request.method == "GET":
+            raise RequestError(
+                405, "Mutations are not allowed over GET; use POST.", {"Allow": "POST"}
+            )
+        if kind is OperationType.SUBSCRIPTION:
+            return [_subscription_over_http()]
+        coerced = document.coerce(operation, graphql_request.variables or {})
+        if isinstance(coerced, list):
+            return coerced
+        assert document.ast is not None
+        price = price_of(self.rules.schema, document.ast, operation, coerced)
+        if (too_many := node_limit_error(price.nodes, self.rules.limits)) is not None:
+            return [too_many]
+        return Accepted(operation, graphql_request.variables or {}, price)
+
+    async def _execute(
+        self,
+        request: Request,
+        graphql_request: GraphQLRequest,
+        checked: Accepted,
+        charge: Charge,
+    ) -> Any:
+        context = self.view.context_of(request)
+        context.limits_checked = True
+        context.charge = charge
+        context.price = checked.price
+        seconds = self.settings.request_timeout_seconds
+        try:
+            async with asyncio.timeout(seconds):
+                return await self.schema.execute(
+                    graphql_request.query,
+                    variable_values=checked.variables,
+                    context_value=context,
+                    operation_name=graphql_request.operation_name,
+                )
+        except TimeoutError:
+            return _timed_out(seconds)
+
+    def _wants_graphiql(self, request: Request) -> bool:
+        return (
+            self.settings.graphiql
+            and request.method == "GET"
+            and "query" not in request.query_params
+            and "text/html" in request.headers.get("accept", "")
+        )
+
+
+def _refusal(status: int, error: GraphQLError, headers: dict[str, str]) -> RequestError:
+    """A refusal by the gate as an HTTP answer, with the time to wait."""
+    extensions = error.extensions or {}
+    retry = {"Retry-After": str(extensions["retryAfter"])}
+    return RequestError(
+        status, error.message, {**headers, **retry}, str(extensions["code"])
+    )
+
+
+def _subscription_over_http() -> GraphQLError:
+    return GraphQLError(
+        "Subscriptions are served over WebSocket (graphql-transport-ws) on /graphql.",
+        extensions={"code": BAD_USER_INPUT},
+    )
+
+
+def _timed_out(seconds: float) -> Any:
+    from strawberry.types import ExecutionResult
+
+    error = GraphQLError(
+        f"The request ran longer than {seconds:g} s and was cancelled. A write "
+        "either committed whole or not at all: retry it with its idempotency key.",
+        extensions={"code": TIMEOUT},
+    )
+    return ExecutionResult(data=None, errors=[error])

@@ -1,0 +1,105 @@
+"""The status a history gives: now, on a given day, and just before each update.
+
+The current status is that of the latest non-retracted update ordered by
+(occurred_on, id): a partial date takes effect at its first day, and ties fall to
+the order in which updates were recorded. Time travel applies the same rule to the
+updates that had occurred by a given day.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+
+from models.enums import IssueStatus
+from models.sql import Statement
+from models.status_update import StatusUpdate
+
+
+def derive_status(
+    updates_in_recorded_order: Sequence[StatusUpdate],
+) -> IssueStatus | None:
+    """The status in effect after these updates, or None when none counts."""
+    live = [
+        (update.occurred_on, position, update.status)
+        for position, update in enumerate(updates_in_recorded_order)
+        if update.retracted_at is None
+    ]
+    if not live:
+        return None
+    return max(live)[2]
+
+
+async def current_status(issue_id: int) -> IssueStatus | None:
+    """The same rule as derive_status, read from the table in one statement."""
+    latest = (
+        await StatusUpdate.filter(issue_id=issue_id, retracted_at__isnull=True)
+        .order_by("-occurred_on", "-id")
+        .only("id", "status")
+        .first()
+    )
+    return latest.status if latest else None
+
+
+# The update in effect on a day is the live one with no live successor by then.
+_IN_EFFECT = """
+SELECT su.issue_id AS issue_id, su.status AS status
+FROM status_update su
+JOIN issue i ON i.id = su.issue_id
+WHERE su.retracted_at IS NULL AND su.occurred_on <= {day} {scope}
+AND NOT EXISTS (
+    SELECT 1 FROM status_update later
+    WHERE later.issue_id = su.issue_id AND later.retracted_at IS NULL
+    AND later.occurred_on <= {day_again}
+    AND (later.occurred_on > su.occurred_on
+         OR (later.occurred_on = su.occurred_on AND later.id > su.id))
+)
+"""
+
+
+async def statuses_on(
+    day: date,
+    *,
+    issue_ids: Sequence[int] | None = None,
+    relationship_id: int | None = None,
+) -> dict[int, IssueStatus]:
+    """Each issue's status on `day`; issues with no update by then are absent."""
+    statement = Statement()
+    day_marker = statement.param(day)
+    scope = ""
+    if issue_ids is not None:
+        if not issue_ids:
+            return {}
+        scope += f" AND su.issue_id IN ({statement.params(issue_ids)})"
+    if relationship_id is not None:
+        scope += f" AND i.relationship_id = {statement.param(relationship_id)}"
+    again = statement.param(day)
+    sql = _IN_EFFECT.format(day=day_marker, scope=scope, day_again=again)
+    rows = await statement.fetch(sql)
+    return {row["issue_id"]: IssueStatus(row["status"]) for row in rows}
+
+
+_PREVIOUS = """
+SELECT su.id AS id, (
+    SELECT p.status FROM status_update p
+    WHERE p.issue_id = su.issue_id AND p.retracted_at IS NULL
+    AND (p.occurred_on < su.occurred_on
+         OR (p.occurred_on = su.occurred_on AND p.id < su.id))
+    ORDER BY p.occurred_on DESC, p.id DESC
+    LIMIT 1
+) AS previous_status
+FROM status_update su
+WHERE su.id IN ({ids})
+"""
+
+
+async def previous_statuses(update_ids: Sequence[int]) -> dict[int, IssueStatus | None]:
+    """For each update, the status in effect just before it in history order."""
+    if not update_ids:
+        return {}
+    statement = Statement()
+    rows = await statement.fetch(_PREVIOUS.format(ids=statement.params(update_ids)))
+    return {
+        row["id"]: IssueStatus(row["previous_status"])
+        if row["previous_status"]
+        else None
+        for row in rows
+    }

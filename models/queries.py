@@ -1,0 +1,190 @@
+"""The read side of the domain: filtered lists, orderings and counts.
+
+Nothing here opens a transaction; each function is one or two statements.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from models.derived_status import statuses_on
+from models.enums import IssueCategory, IssueStatus
+from models.issue import Issue
+from models.meeting import Meeting, MeetingIssue
+from models.nested_pages import ChildSource
+from models.pagination import Ordering
+from models.status_update import StatusUpdate
+
+ISSUE_ORDERINGS: dict[str, tuple[str, type]] = {
+    "SLUG": ("slug", str),
+    "TITLE": ("title", str),
+    "CREATED_AT": ("created_at", datetime),
+    "UPDATED_AT": ("updated_at", datetime),
+}
+
+UPDATES_OF_ISSUE = ChildSource(
+    model=StatusUpdate,
+    alias="su",
+    from_sql="status_update su",
+    parent_column="su.issue_id",
+)
+LIVE_UPDATES_OF_ISSUE = ChildSource(
+    model=StatusUpdate,
+    alias="su",
+    from_sql="status_update su",
+    parent_column="su.issue_id",
+    where_sql="AND su.retracted_at IS NULL",
+)
+MEETINGS_OF_ISSUE = ChildSource(
+    model=Meeting,
+    alias="m",
+    from_sql="meeting m JOIN meeting_issue mi ON mi.meeting_id = m.id",
+    parent_column="mi.issue_id",
+)
+
+
+def history_ordering(*, descending: bool) -> Ordering:
+    """Updates in history order: occurred_on, then recorded order."""
+    return Ordering("occurred", "occurred_on", descending, date)
+
+
+def meeting_ordering(*, descending: bool) -> Ordering:
+    """Meetings by the day they were held."""
+    return Ordering("held", "held_on", descending, date)
+
+
+def issue_ordering(name: str, *, descending: bool) -> Ordering:
+    """Issues by one of ISSUE_ORDERINGS."""
+    column, kind = ISSUE_ORDERINGS[name]
+    return Ordering(name.lower(), column, descending, kind)
+
+
+@dataclass(frozen=True)
+class IssueCriteria:
+    """What an issue list is filtered on; empty lists and None mean no filter."""
+
+    relationship: str | None = None
+    statuses: Sequence[IssueStatus] = ()
+    categories: Sequence[IssueCategory] = ()
+    raised_by: str | None = None
+    search: str | None = None
+    include_archived: bool = False
+    updated_since: datetime | None = None
+    as_of: date | None = None
+
+
+async def issues_matching(criteria: IssueCriteria) -> QuerySet[Issue]:
+    """The issues meeting the criteria (a statement for `as_of`, then a queryset)."""
+    queryset = Issue.all()
+    if criteria.relationship is not None:
+        queryset = queryset.filter(relationship__slug=criteria.relationship)
+    if criteria.categories:
+        queryset = queryset.filter(category__in=list(criteria.categories))
+    if criteria.raised_by is not None:
+        queryset = queryset.filter(raised_by__contains=criteria.raised_by.upper())
+    if criteria.search:
+        text = criteria.search.strip()
+        queryset = queryset.filter(
+            Q(title__icontains=text) | Q(summary__icontains=text)
+        )
+    if not criteria.include_archived:
+        queryset = queryset.filter(archived_at__isnull=True)
+    if criteria.updated_since is not None:
+        queryset = queryset.filter(updated_at__gte=criteria.updated_since)
+    if criteria.as_of is None:
+        if criteria.statuses:
+            queryset = queryset.filter(status__in=list(criteria.statuses))
+        return queryset
+    in_effect = await statuses_on(criteria.as_of)
+    wanted = set(criteria.statuses) or set(IssueStatus)
+    return queryset.filter(id__in=[i for i, s in in_effect.items() if s in wanted])
+
+
+async def status_counts(
+    relationship: str | None, as_of: date | None
+) -> dict[IssueStatus, int]:
+    """How many unarchived issues stand at each status (today, or on `as_of`)."""
+    counts = dict.fromkeys(IssueStatus, 0)
+    scope = Issue.filter(archived_at__isnull=True)
+    if relationship is not None:
+        scope = scope.filter(relationship__slug=relationship)
+    if as_of is None:
+        rows = (
+            await scope.group_by("status").annotate(n=Count("id")).values("status", "n")
+        )
+        for row in rows:
+            if row["status"] is not None:
+                counts[IssueStatus(row["status"])] += row["n"]
+        return counts
+    issue_ids = [row["id"] for row in await scope.values("id")]
+    for status in (await statuses_on(as_of, issue_ids=issue_ids)).values():
+        counts[status] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class UpdateCriteria:
+    """What the cross-issue update feed is filtered on."""
+
+    relationship: str | None = None
+    issue_id: int | None = None
+    statuses: Sequence[IssueStatus] = ()
+    occurred_from: date | None = None
+    occurred_to: date | None = None
+    verified: bool | None = None
+    include_retracted: bool = False
+
+
+def updates_matching(criteria: UpdateCriteria) -> QuerySet[StatusUpdate]:
+    """The status updates meeting the criteria."""
+    queryset = StatusUpdate.all()
+    if criteria.relationship is not None:
+        queryset = queryset.filter(issue__relationship__slug=criteria.relationship)
+    if criteria.issue_id is not None:
+        queryset = queryset.filter(issue_id=criteria.issue_id)
+    if criteria.statuses:
+        queryset = queryset.filter(status__in=list(criteria.statuses))
+    if criteria.occurred_from is not None:
+        queryset = queryset.filter(occurred_on__gte=criteria.occurred_from)
+    if criteria.occurred_to is not None:
+        queryset = queryset.filter(occurred_on__lte=criteria.occurred_to)
+    if criteria.verified is not None:
+        queryset = queryset.filter(verified=criteria.verified)
+    if not criteria.include_retracted:
+        queryset = queryset.filter(retracted_at__isnull=True)
+    return queryset
+
+
+@dataclass(frozen=True)
+class MeetingCriteria:
+    """What the meeting list is filtered on."""
+
+    relationship: str | None = None
+    issue_id: int | None = None
+    held_from: date | None = None
+    held_to: date | None = None
+    search: str | None = None
+
+
+def meetings_matching(criteria: MeetingCriteria) -> QuerySet[Meeting]:
+    """The meetings meeting the criteria."""
+    queryset = Meeting.all()
+    if criteria.relationship is not None:
+        queryset = queryset.filter(relationship__slug=criteria.relationship)
+    if criteria.issue_id is not None:
+        linked = MeetingIssue.filter(issue_id=criteria.issue_id).values("meeting_id")
+        queryset = queryset.filter(id__in=Subquery(linked))
+    if criteria.held_from is not None:
+        queryset = queryset.filter(held_on__gte=criteria.held_from)
+    if criteria.held_to is not None:
+        queryset = queryset.filter(held_on__lte=criteria.held_to)
+    if criteria.search:
+        text = criteria.search.strip()
+        queryset = queryset.filter(
+            Q(title__icontains=text) | Q(summary__icontains=text)
+        )
+    return queryset
