@@ -16,7 +16,7 @@ from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.relationship import Relationship
 from models.tokens import create_token
-from models.writes import find_relationship
+from models.transactions import find_relationship
 from tests.api.graphql import JSON, gql_data, mutate, row_id
 from tests.conftest import EventRecorder, Tokens
 from tests.databases import DatabaseFactory
