@@ -29,8 +29,6 @@ class Context:
     hub: Hub | None = None
     # What a WebSocket client sent in `connection_init` (strawberry fills it in).
     connection_params: dict[str, object] | None = None
-    # Set by the HTTP endpoint, which checks the limits before execution itself.
-    limits_checked: bool = False
     # Admits each operation: prices, slots for expensive ones, the rate limit.
     gate: Gate = field(default_factory=lambda: Gate(Unlimited(), 1, 0))
     # What the operation being run costs and what its charge left of the budget.

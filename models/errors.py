@@ -8,7 +8,7 @@ import re
 from enum import StrEnum
 
 
-class ErrorCode(StrEnum):
+class UserErrorCode(StrEnum):
     """Why a write was refused."""
 
     INVALID = "INVALID"
@@ -28,9 +28,9 @@ class ErrorCode(StrEnum):
 class DomainError(Exception):
     """A write the domain refused; nothing was written."""
 
-    code: ErrorCode
+    code: UserErrorCode
 
-    def __init__(self, message: str, code: ErrorCode) -> None:
+    def __init__(self, message: str, code: UserErrorCode) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -40,7 +40,7 @@ class InvalidInputError(DomainError):
     """One input field breaks a rule; `field` names it (snake_case, dotted path)."""
 
     def __init__(
-        self, field: str, message: str, code: ErrorCode = ErrorCode.INVALID
+        self, field: str, message: str, code: UserErrorCode = UserErrorCode.INVALID
     ) -> None:
         super().__init__(message, code)
         self.field = field
@@ -53,7 +53,7 @@ class NotFoundError(DomainError):
         self, field: str, kind: str, pk: int | None, message: str | None = None
     ) -> None:
         super().__init__(
-            message or f"No {_words(kind)} has this id.", ErrorCode.NOT_FOUND
+            message or f"No {_words(kind)} has this id.", UserErrorCode.NOT_FOUND
         )
         self.field = field
         self.kind = kind
@@ -67,7 +67,7 @@ class VersionConflictError(DomainError):
         super().__init__(
             f"The issue is at version {current}, not {expected}: it changed since "
             "you read it. Read it again and retry with the new version.",
-            ErrorCode.VERSION_CONFLICT,
+            UserErrorCode.VERSION_CONFLICT,
         )
         self.expected = expected
         self.current = current

@@ -13,7 +13,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from models.errors import ErrorCode, InvalidInputError
+from models.errors import UserErrorCode, InvalidInputError
 from models.validation import clean_text
 
 KEY_MAX = 200
@@ -66,7 +66,7 @@ class Idempotency:
                 "idempotency_key",
                 "This idempotency key was already used with a different input. "
                 "Use a new key for a new request.",
-                ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                UserErrorCode.IDEMPOTENCY_KEY_REUSED,
             )
         return stored.result
 

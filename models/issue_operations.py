@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from models.enums import EventKind, IssueCategory
-from models.errors import ErrorCode, InvalidInputError
+from models.errors import UserErrorCode, InvalidInputError
 from models.events import Event, Publish, discard, publish_committed
 from models.idempotency import Idempotency
 from models.issue import Issue, join_countries
@@ -186,7 +186,7 @@ def _clean_changes(changes: IssueChanges) -> dict[str, Any]:
         raise InvalidInputError(
             "input",
             "Give at least one field to change: title, summary, category or raised by.",
-            ErrorCode.REQUIRED,
+            UserErrorCode.REQUIRED,
         )
     return wanted
 
@@ -211,5 +211,5 @@ def _slug_taken(slug: str) -> NoReturn:
     raise InvalidInputError(
         "slug",
         f"An issue with the slug '{slug}' already exists in this relationship.",
-        ErrorCode.ALREADY_EXISTS,
+        UserErrorCode.ALREADY_EXISTS,
     )

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.enums import EventKind
-from models.errors import ErrorCode, InvalidInputError, NotFoundError
+from models.errors import UserErrorCode, InvalidInputError, NotFoundError
 from models.events import Event, Publish, discard, publish_committed
 from models.idempotency import Idempotency
 from models.issue import Issue
@@ -102,7 +102,7 @@ def _unique_ids(issue_ids: list[int]) -> list[int]:
             "issue_ids",
             f"A meeting can link at most {LINKED_ISSUES_MAX} issues; "
             f"{len(unique)} given.",
-            ErrorCode.TOO_MANY,
+            UserErrorCode.TOO_MANY,
         )
     return unique
 
@@ -121,5 +121,5 @@ async def _check_issues(relationship_id: int, issue_ids: list[int]) -> None:
             raise InvalidInputError(
                 f"issue_ids[{index}]",
                 "This issue belongs to another relationship.",
-                ErrorCode.NOT_IN_RELATIONSHIP,
+                UserErrorCode.NOT_IN_RELATIONSHIP,
             )

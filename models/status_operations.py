@@ -10,7 +10,7 @@ from typing import Any
 
 from models.derived_status import current_status
 from models.enums import EventKind, FeedKind, IssueStatus
-from models.errors import ErrorCode, InvalidInputError, NotFoundError
+from models.errors import UserErrorCode, InvalidInputError, NotFoundError
 from models.events import Event, Publish, discard, publish_committed
 from models.feed import append_entry
 from models.idempotency import Idempotency
@@ -146,7 +146,7 @@ async def _mark_retracted(update: StatusUpdate, reason: str, actor: str) -> None
         raise InvalidInputError(
             "update_id",
             "This update is already retracted.",
-            ErrorCode.ALREADY_RETRACTED,
+            UserErrorCode.ALREADY_RETRACTED,
         )
     update.update_from_dict({**retraction, "retracted_by": actor})
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from models.api_token import ApiToken
 from models.enums import EventKind, TokenRole
-from models.errors import ErrorCode, InvalidInputError, NotFoundError
+from models.errors import UserErrorCode, InvalidInputError, NotFoundError
 from models.events import Event, Publish, discard, publish_committed
 from models.transactions import atomically, now
 
@@ -52,7 +52,7 @@ async def create_token(name: str, role: TokenRole, *, actor: str) -> IssuedToken
                 "name",
                 f"A token named '{cleaned}' already exists or existed; names are "
                 "never reused, so pick another.",
-                ErrorCode.ALREADY_EXISTS,
+                UserErrorCode.ALREADY_EXISTS,
             )
         return await ApiToken.create(
             name=cleaned,

@@ -14,7 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.errors import (
-    ErrorCode,
+    UserErrorCode,
     InvalidInputError,
     NotFoundError,
     VersionConflictError,
@@ -80,7 +80,7 @@ def check_active(issue: Issue, field: str = "issue_id") -> None:
         raise InvalidInputError(
             field,
             f"The issue '{issue.slug}' is archived; unarchive it before changing it.",
-            ErrorCode.ARCHIVED,
+            UserErrorCode.ARCHIVED,
         )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from models.errors import ErrorCode, InvalidInputError
+from models.errors import UserErrorCode, InvalidInputError
 from models.partial_date import PartialDate, PartialDateFormatError
 
 SLUG_MAX = 100
@@ -42,14 +42,14 @@ def clean_text(value: str, field: str, maximum: int, *, required: bool = True) -
     text = value.strip()
     if required and not text:
         raise InvalidInputError(
-            field, f"The {label(field)} must not be blank.", ErrorCode.REQUIRED
+            field, f"The {label(field)} must not be blank.", UserErrorCode.REQUIRED
         )
     if len(text) > maximum:
         raise InvalidInputError(
             field,
             f"The {label(field)} is limited to {maximum:,} characters; "
             f"{len(text):,} given.",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
         )
     if _CONTROL.search(text):
         raise InvalidInputError(
@@ -102,7 +102,7 @@ def clean_past_date(text: str, field: str) -> PartialDate:
     """A partial date ("2025-10-26", "2025-10", "2025") that has already begun."""
     if not text.strip():
         raise InvalidInputError(
-            field, f"The {label(field)} must not be blank.", ErrorCode.REQUIRED
+            field, f"The {label(field)} must not be blank.", UserErrorCode.REQUIRED
         )
     try:
         day = PartialDate.parse(text.strip())
@@ -110,7 +110,7 @@ def clean_past_date(text: str, field: str) -> PartialDate:
         raise InvalidInputError(field, str(error)) from None
     if day.first_day > latest_today():
         raise InvalidInputError(
-            field, f"{day.text} is in the future.", ErrorCode.IN_FUTURE
+            field, f"{day.text} is in the future.", UserErrorCode.IN_FUTURE
         )
     return day
 
@@ -167,7 +167,7 @@ def clean_countries(codes: list[str], allowed: list[str], field: str) -> list[st
             field,
             f"{_listed(outsiders)} {_is_not_a_country(len(outsiders))} of this "
             f"relationship; use {_listed(allowed, 'or')}.",
-            ErrorCode.NOT_IN_RELATIONSHIP,
+            UserErrorCode.NOT_IN_RELATIONSHIP,
         )
     return cleaned
 
@@ -178,7 +178,7 @@ def clean_list(values: list[str], field: str, maximum: int, item_max: int) -> li
         raise InvalidInputError(
             field,
             f"At most {maximum} values are allowed; {len(values)} given.",
-            ErrorCode.TOO_MANY,
+            UserErrorCode.TOO_MANY,
         )
     return [
         clean_text(value, f"{field}[{index}]", item_max)

@@ -11,6 +11,7 @@ from models.enums import (
     SortDirection,
     TokenRole,
 )
+from models.errors import UserErrorCode
 
 
 def _expose(enum: type[Enum], description: str, values: dict[str, str]) -> type[Enum]:
@@ -73,10 +74,31 @@ _expose(
     },
 )
 
+_expose(
+    UserErrorCode,
+    "Why a mutation refused its input. Nothing was written when a mutation "
+    "returns a user error.",
+    {
+        "INVALID": "A value is malformed or outside what the field allows.",
+        "REQUIRED": "A required value is missing or blank.",
+        "TOO_LONG": "A text is longer than its field allows.",
+        "TOO_MANY": "A list holds more items than allowed.",
+        "ALREADY_EXISTS": "Something with this unique value (e.g. a slug) exists.",
+        "IN_FUTURE": "A date lies after today.",
+        "NOT_IN_RELATIONSHIP": "An issue belongs to another relationship.",
+        "ARCHIVED": "The issue is archived and takes no more changes.",
+        "ALREADY_RETRACTED": "The status update was retracted before.",
+        "IDEMPOTENCY_KEY_REUSED": "The idempotency key was used for other input.",
+        "NOT_FOUND": "An id names nothing of the kind expected.",
+        "VERSION_CONFLICT": "The issue changed since the client read it.",
+    },
+)
+
 __all__ = [
     "DatePrecision",
     "IssueCategory",
     "IssueStatus",
     "SortDirection",
     "TokenRole",
+    "UserErrorCode",
 ]

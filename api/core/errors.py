@@ -2,6 +2,7 @@
 
 import logging
 import re
+from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
@@ -13,10 +14,27 @@ from models.pagination import PaginationError
 
 logger = logging.getLogger("bilateral.api")
 
-BAD_USER_INPUT = "BAD_USER_INPUT"
-INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
-TIMEOUT = "TIMEOUT"
-SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+
+class ErrorCode(StrEnum):
+    """Every code a top-level error carries in `extensions.code`, on any transport.
+
+    Mutation refusals a client can act on are not here: they are members of each
+    mutation's result union, with a `UserErrorCode`.
+    """
+
+    BAD_REQUEST = "BAD_REQUEST"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    RATE_LIMITED = "RATE_LIMITED"
+    TIMEOUT = "TIMEOUT"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a cancelled statement
 UNTRANSLATABLE_CHARACTER = "22021"  # e.g. NUL in a text parameter
 TOO_LONG = re.compile(r"^(\w+): Length of .* (\d+) > (\d+)$", re.DOTALL)
@@ -34,7 +52,9 @@ class BadUserInputError(GraphQLError):
     """An argument the client can fix: a page size, a cursor, a malformed id."""
 
     def __init__(self, message: str, **extensions: Any) -> None:
-        super().__init__(message, extensions={"code": BAD_USER_INPUT, **extensions})
+        super().__init__(
+            message, extensions={"code": ErrorCode.BAD_USER_INPUT, **extensions}
+        )
 
 
 SUGGESTION = re.compile(r" ?Did you mean .*\?$", re.DOTALL)
@@ -62,15 +82,17 @@ def _as_user_error(error: GraphQLError) -> GraphQLError:
     if original is not None and (refusal := write_refusal(original)) is not None:
         logger.warning("The database refused a write: %s (%s)", refusal, original)
         message = refusal_message(refusal)
-        return with_code(error, SERVICE_UNAVAILABLE, message, reason=refusal.value)
+        return with_code(
+            error, ErrorCode.SERVICE_UNAVAILABLE, message, reason=refusal.value
+        )
     if getattr(original, "sqlstate", None) == QUERY_CANCELED:
-        return with_code(error, TIMEOUT, STATEMENT_CANCELLED)
+        return with_code(error, ErrorCode.TIMEOUT, STATEMENT_CANCELLED)
     if isinstance(original, TortoiseValidationError):
         return _too_long(error)
     if _is_unstorable_text(original):
-        return with_code(error, BAD_USER_INPUT, UNSTORABLE_TEXT)
+        return with_code(error, ErrorCode.BAD_USER_INPUT, UNSTORABLE_TEXT)
     if isinstance(original, PaginationError):
-        return with_code(error, BAD_USER_INPUT, str(original))
+        return with_code(error, ErrorCode.BAD_USER_INPUT, str(original))
     return error
 
 
@@ -106,7 +128,7 @@ def _too_long(error: GraphQLError) -> GraphQLError:
         f"A value given for `{name}` is {int(length):,} characters long; it can be "
         f"at most {int(most):,}."
     )
-    return with_code(error, BAD_USER_INPUT, message)
+    return with_code(error, ErrorCode.BAD_USER_INPUT, message)
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -141,5 +163,8 @@ class MaskUnexpectedErrors(MaskErrors):
             source=error.source,
             positions=error.positions,
             path=error.path,
-            extensions={"code": INTERNAL_SERVER_ERROR, "requestId": request_id},
+            extensions={
+                "code": ErrorCode.INTERNAL_SERVER_ERROR,
+                "requestId": request_id,
+            },
         )

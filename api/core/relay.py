@@ -10,7 +10,7 @@ from tortoise.models import Model
 
 from api.core.enums import SortDirection
 from api.core.errors import BadUserInputError
-from models.pagination import MAX_ROW_ID, Page, PageRequest, PaginationError
+from models.pagination import MAX_ROW_ID, Page, PageRequest
 
 NodeT = TypeVar("NodeT")
 
@@ -61,11 +61,9 @@ def article(noun: str) -> str:
 def page_request(
     first: int | None, after: str | None, last: int | None, before: str | None
 ) -> PageRequest:
-    """Validated page arguments, or BAD_USER_INPUT."""
-    try:
-        return PageRequest.of(first=first, after=after, last=last, before=before)
-    except PaginationError as error:
-        raise BadUserInputError(str(error)) from None
+    """Validated page arguments; a PaginationError becomes BAD_USER_INPUT in
+    api.core.errors, as every domain refusal of a read does."""
+    return PageRequest.of(first=first, after=after, last=last, before=before)
 
 
 @strawberry.type(

@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.types.field import StrawberryField
 
+from api.core.enums import UserErrorCode
 from api.core.errors import BadUserInputError
 from api.core.relay import global_id, parse_id_of
 from models import errors
@@ -25,7 +26,7 @@ def public_field(path: str) -> str:
     "mutation returns one."
 )
 class UserError:
-    code: str = strawberry.field(
+    code: UserErrorCode = strawberry.field(
         description="A stable, machine-readable reason, e.g. TOO_LONG or NOT_FOUND."
     )
     message: str = strawberry.field(description="What went wrong, for a person.")
@@ -72,7 +73,7 @@ class ValidationHandler(
         self, exception: errors.InvalidInputError, *, field: StrawberryField, info: Any
     ) -> ValidationError:
         return ValidationError(
-            code=exception.code.value,
+            code=exception.code,
             message=exception.message,
             field=public_field(exception.field),
         )
@@ -86,7 +87,7 @@ class NotFoundHandler(strawberry.ExceptionHandler[errors.NotFoundError, NotFound
     ) -> NotFoundError:
         pk = exception.pk
         return NotFoundError(
-            code=exception.code.value,
+            code=exception.code,
             message=exception.message,
             field=public_field(exception.field),
             id=global_id(exception.kind, pk) if pk is not None else None,
@@ -106,7 +107,7 @@ class VersionConflictHandler(
         info: Any,
     ) -> VersionConflictError:
         return VersionConflictError(
-            code=exception.code.value,
+            code=exception.code,
             message=exception.message,
             expected_version=exception.expected,
             current_version=exception.current,

@@ -13,11 +13,10 @@ from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.core.errors import ErrorCode
 from models.enums import TokenRole
 from models.tokens import find_token
 
-UNAUTHENTICATED = "UNAUTHENTICATED"
-FORBIDDEN = "FORBIDDEN"
 CHALLENGE = 'Bearer realm="bilateral"'
 
 
@@ -90,7 +89,7 @@ async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
         "errors": [
             {
                 "message": "The bearer token is malformed, unknown or revoked.",
-                "extensions": {"code": UNAUTHENTICATED},
+                "extensions": {"code": ErrorCode.UNAUTHENTICATED},
             }
         ]
     }

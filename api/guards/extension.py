@@ -1,16 +1,14 @@
-"""The limits and the gate as a schema extension, so WebSocket operations obey them.
+"""Schema extensions of the guards: prepared documents and pacing.
 
-HTTP requests are checked by api.transport.endpoint before they get here, with the same
-functions; the endpoint marks its context `limits_checked`. An operation on a
-WebSocket is checked here, each on its own: its token must still be active (one
-query, as authenticating an HTTP request costs), its variables safe, its node
-figure within the limit, and its price is charged to the same budget as HTTP.
+Every transport admits an operation through `api.guards.parsing.Documents` before
+it runs; `PreparedDocuments` hands Strawberry the document and validation errors
+built there, so nothing is parsed or validated twice.
 """
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any, cast
+from typing import Any, Protocol
 
 from graphql import (
     GraphQLList,
@@ -18,76 +16,41 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     get_named_type,
-    get_operation_ast,
 )
 from strawberry.extensions import SchemaExtension
 
-from api.guards.auth import UNAUTHENTICATED
-from api.guards.cost import Price, price_of
 from api.guards.gate import Pacer
-from api.guards.limits import Limits, is_connection, node_limit_error
-from api.guards.permissions import AuthorizationError
-from api.guards.safe_text import has_unsafe_variables, unsafe_text_error
-from models.tokens import is_active
+from api.guards.limits import is_connection
+from api.guards.parsing import Documents
 
 
-class EnforceLimits(SchemaExtension):
-    """Token and length limits while parsing; the gate before executing.
+class HasDocuments(Protocol):
+    """A schema that keeps its prepared documents."""
 
-    Depth and aliases are validation rules (see api.guards.parsing).
-    """
+    documents: Documents
 
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
 
-    def on_operation(self) -> Iterator[None]:
-        # graphql-core's parse takes both; Strawberry's type names only the first.
-        options = cast(dict[str, Any], self.execution_context.parse_options)
-        options["max_tokens"] = self.limits.tokens
-        options["max_source_length"] = self.limits.document_chars
+class PreparedDocuments(SchemaExtension):
+    """Parse and validate through the schema's one document cache."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is None and context.query:
+            schema: HasDocuments = context.schema  # type: ignore[assignment]
+            document = schema.documents.prepare(context.query)
+            if document.ast is None:
+                raise document.errors[0]
+            context.graphql_document = document.ast
         yield
 
-    async def on_execute(self) -> AsyncIterator[None]:
-        """Raise, not set a result: subscriptions ignore a result set here, and
-        every transport reports an error raised here."""
-        context = self.execution_context.context
-        if getattr(context, "limits_checked", True):
-            yield
-            return
-        price = self._price()
-        if price is None:
-            yield
-            return
-        await _refuse_revoked(context.viewer.name)
-        gate, viewer = context.gate, context.viewer
-        with gate.slot(price):
-            context.charge = await gate.charge(viewer, context.request, price.cost)
-            context.price = price
-            yield
-
-    def _price(self) -> Price | None:
+    def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        document = context.graphql_document
-        operation = (
-            get_operation_ast(document, context.operation_name) if document else None
-        )
-        if document is None or operation is None:
-            return None
-        if has_unsafe_variables(operation, context.variables):
-            raise unsafe_text_error()
-        price = price_of(context.schema._schema, document, operation, context.variables)
-        if (error := node_limit_error(price.nodes, self.limits)) is not None:
-            raise error
-        return price
-
-
-async def _refuse_revoked(name: str | None) -> None:
-    """A connection's token may have been revoked since it connected."""
-    if name is not None and not await is_active(name):
-        raise AuthorizationError(
-            UNAUTHENTICATED,
-            f"The token '{name}' has been revoked; connect again with an active one.",
-        )
+        if context.query and context.pre_execution_errors is None:
+            schema: HasDocuments = context.schema  # type: ignore[assignment]
+            context.pre_execution_errors = schema.documents.prepare(
+                context.query
+            ).errors
+        yield
 
 
 class PaceExpensiveOperations(SchemaExtension):

@@ -14,12 +14,11 @@ from contextlib import contextmanager
 from graphql import GraphQLError
 from starlette.requests import HTTPConnection
 
+from api.core.errors import ErrorCode
 from api.guards.auth import Viewer
 from api.guards.cost import Price
 from api.guards.rate_limit import Charge, RateLimiter, rate_key
 
-RATE_LIMITED = "RATE_LIMITED"
-SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 BUSY_RETRY_SECONDS = 1
 SLICE_SECONDS = 0.002
 YIELD_SECONDS = 0.010
@@ -35,7 +34,10 @@ class RateLimitedError(GraphQLError):
             f"Too many requests: this operation costs {_points(charge.cost)} and "
             f"{charge.remaining:,} of the {charge.limit:,} points a minute are left. "
             f"Retry in {charge.reset_seconds} s.",
-            extensions={"code": RATE_LIMITED, "retryAfter": charge.reset_seconds},
+            extensions={
+                "code": ErrorCode.RATE_LIMITED,
+                "retryAfter": charge.reset_seconds,
+            },
         )
         self.charge = charge
 
@@ -49,7 +51,7 @@ class BusyError(GraphQLError):
             f"once ({slots}); this one costs {_points(price.cost)}. Retry in "
             f"{BUSY_RETRY_SECONDS} s, or ask for smaller pages.",
             extensions={
-                "code": SERVICE_UNAVAILABLE,
+                "code": ErrorCode.SERVICE_UNAVAILABLE,
                 "reason": "busy",
                 "retryAfter": BUSY_RETRY_SECONDS,
             },

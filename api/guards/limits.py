@@ -29,7 +29,8 @@ from graphql import (
     get_named_type,
 )
 
-LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+from api.core.errors import ErrorCode
+
 DEFAULT_PAGE = 20
 
 
@@ -47,7 +48,9 @@ class Limits:
 
 def limit_error(message: str, **extensions: Any) -> GraphQLError:
     """A refusal for asking too much, with a code clients can branch on."""
-    return GraphQLError(message, extensions={"code": LIMIT_EXCEEDED, **extensions})
+    return GraphQLError(
+        message, extensions={"code": ErrorCode.LIMIT_EXCEEDED, **extensions}
+    )
 
 
 def document_length_error(query: str, limits: Limits) -> GraphQLError | None:

@@ -1,11 +1,19 @@
-"""Parsing and validating documents once, with the limits and switches in force."""
+"""The document pipeline: each document parsed, validated and priced once.
 
-from dataclasses import dataclass, field
+Whichever transport a document came by, it goes through one `Documents` cache of
+its schema: parsed (within the token limit) and validated (with the depth, alias,
+text-safety and introspection rules) once, then kept. `admit` chooses the
+operation, coerces its variables and prices it against the node limit; Strawberry
+is handed the parsed document and its validation errors by
+`api.guards.extension.PreparedDocuments`, so it neither parses nor validates again.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 from graphql import (
-    ASTValidationRule,
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
@@ -18,42 +26,28 @@ from graphql import (
     validate,
 )
 from graphql.execution.values import get_variable_values
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from api.core.errors import BAD_USER_INPUT, with_code
-from api.guards.limits import LIMIT_EXCEEDED, Limits, depth_and_alias_rule, limit_error
+from api.core.errors import ErrorCode, with_code
+from api.guards.cost import Price, price_of
+from api.guards.limits import (
+    Limits,
+    depth_and_alias_rule,
+    document_length_error,
+    limit_error,
+    node_limit_error,
+)
 from api.guards.safe_text import (
     SafeStringsRule,
     has_unsafe_variables,
     unsafe_text_error,
 )
 
-PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 CACHED_DOCUMENTS = 512
 
-
-@dataclass(frozen=True)
-class DocumentRules:
-    """What a document is checked against: the schema, the limits, introspection."""
-
-    schema: GraphQLSchema = field(hash=False, compare=False)
-    limits: Limits
-    introspection: bool
-
-    def extra_rules(self) -> list[type[ASTValidationRule]]:
-        """Our rules on top of the specification's."""
-        return extra_rules(self.limits, self.introspection)
-
-
-def extra_rules(limits: Limits, introspection: bool) -> list[type[ASTValidationRule]]:
-    """The validation rules we add to the specification's."""
-    rules: list[type[ASTValidationRule]] = [
-        depth_and_alias_rule(limits),
-        SafeStringsRule,
-    ]
-    if not introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    return rules
+# A transport's refusal of an operation by its kind, before its variables are read.
+OperationCheck: TypeAlias = Callable[[OperationDefinitionNode], GraphQLError | None]
 
 
 @dataclass(frozen=True)
@@ -62,64 +56,120 @@ class Document:
 
     ast: DocumentNode | None
     errors: list[GraphQLError]
-    rules: DocumentRules
 
-    def operation(self, name: str | None) -> OperationDefinitionNode | GraphQLError:
-        """The operation to run, or an error saying why none can be chosen."""
-        assert self.ast is not None
-        found = get_operation_ast(self.ast, name)
-        if found is not None:
-            return found
-        message = (
-            f"The document has no operation named '{name[:100]}'."
-            if name is not None
-            else "The document holds several operations: name one in `operationName`."
-        )
-        return GraphQLError(message, extensions={"code": BAD_USER_INPUT})
 
-    def coerce(
-        self, operation: OperationDefinitionNode, given: dict[str, Any]
-    ) -> dict[str, Any] | list[GraphQLError]:
-        """The variables coerced to their declared types, or why they cannot be."""
-        if has_unsafe_variables(operation, given):
+@dataclass(frozen=True)
+class Admitted:
+    """An operation that passed every check of its document: what will run."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    variables: dict[str, Any]
+    price: Price
+
+
+class Documents:
+    """The documents of one schema, each prepared once with the limits in force."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        limits: Limits,
+        introspection: bool,
+        size: int = CACHED_DOCUMENTS,
+    ) -> None:
+        self.schema = schema
+        self.limits = limits
+        self.introspection = introspection
+        self.rules = [
+            *specified_rules,
+            MaybeNullValidationRule,
+            OneOfInputValidationRule,
+            depth_and_alias_rule(limits),
+            SafeStringsRule,
+        ]
+        if not introspection:
+            self.rules.append(NoSchemaIntrospectionCustomRule)
+        self._cached = lru_cache(maxsize=size)(self._prepare)
+
+    def prepare(self, query: str) -> Document:
+        """The document parsed and validated; a text too long is not kept."""
+        if (too_long := document_length_error(query, self.limits)) is not None:
+            return Document(None, [too_long])
+        return self._cached(query)
+
+    def admit(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any],
+        *,
+        allow: OperationCheck | None = None,
+    ) -> Admitted | list[GraphQLError]:
+        """The operation to run, priced, or every reason it may not run.
+
+        `allow` lets a transport refuse an operation by its kind before its
+        variables are looked at (HTTP refuses mutations over GET).
+        """
+        document = self.prepare(query)
+        if document.errors or document.ast is None:
+            return document.errors
+        operation = _choose(document.ast, operation_name)
+        if isinstance(operation, GraphQLError):
+            return [operation]
+        if allow is not None and (refused := allow(operation)) is not None:
+            return [refused]
+        if has_unsafe_variables(operation, variables):
             return [unsafe_text_error()]
         coerced = get_variable_values(
-            self.rules.schema,
+            self.schema,
             operation.variable_definitions or (),
-            given,
+            variables,
             max_errors=20,
-            hide_suggestions=not self.rules.introspection,
+            hide_suggestions=not self.introspection,
         )
         if isinstance(coerced, list):
-            return [with_code(error, BAD_USER_INPUT) for error in coerced]
-        return coerced.coerced
+            return [with_code(error, ErrorCode.BAD_USER_INPUT) for error in coerced]
+        price = price_of(self.schema, document.ast, operation, coerced.coerced)
+        if (too_many := node_limit_error(price.nodes, self.limits)) is not None:
+            return [too_many]
+        return Admitted(document.ast, operation, variables, price)
+
+    def _prepare(self, query: str) -> Document:
+        try:
+            ast = parse(query, max_tokens=self.limits.tokens)
+        except GraphQLSyntaxError as error:
+            return Document(None, [_parse_error(error, self.limits)])
+        errors = validate(
+            self.schema,
+            ast,
+            self.rules,
+            max_errors=20,
+            hide_suggestions=not self.introspection,
+        )
+        coded = [
+            error
+            if (error.extensions or {}).get("code")
+            in (ErrorCode.LIMIT_EXCEEDED, ErrorCode.BAD_USER_INPUT)
+            else with_code(error, ErrorCode.GRAPHQL_VALIDATION_FAILED)
+            for error in errors
+        ]
+        return Document(ast, coded)
 
 
-def prepare(query: str, rules: DocumentRules) -> Document:
-    """Parse and validate a document; the same text is prepared only once."""
-    return _prepare(query, rules, id(rules.schema))
-
-
-@lru_cache(maxsize=CACHED_DOCUMENTS)
-def _prepare(query: str, rules: DocumentRules, schema_id: int) -> Document:
-    try:
-        ast = parse(query, max_tokens=rules.limits.tokens)
-    except GraphQLSyntaxError as error:
-        return Document(None, [_parse_error(error, rules.limits)], rules)
-    errors = validate(
-        rules.schema,
-        ast,
-        [*specified_rules, *rules.extra_rules()],
-        max_errors=20,
-        hide_suggestions=not rules.introspection,
+def _choose(
+    document: DocumentNode, name: str | None
+) -> OperationDefinitionNode | GraphQLError:
+    """The operation to run, or an error saying why none can be chosen."""
+    found = get_operation_ast(document, name)
+    if found is not None:
+        return found
+    message = (
+        f"The document has no operation named '{name[:100]}'."
+        if name is not None
+        else "The document holds several operations: name one in `operationName`."
     )
-    coded = [
-        error
-        if (error.extensions or {}).get("code") in (LIMIT_EXCEEDED, BAD_USER_INPUT)
-        else with_code(error, VALIDATION_FAILED)
-        for error in errors
-    ]
-    return Document(ast, coded, rules)
+    return GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT})
 
 
 def _parse_error(error: GraphQLSyntaxError, limits: Limits) -> GraphQLError:
@@ -129,4 +179,4 @@ def _parse_error(error: GraphQLSyntaxError, limits: Limits) -> GraphQLError:
             f"{limits.tokens:,}.",
             limit="tokens",
         )
-    return with_code(error, PARSE_FAILED)
+    return with_code(error, ErrorCode.GRAPHQL_PARSE_FAILED)

@@ -24,8 +24,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 from strawberry.types.graphql import OperationType
 
+from api.core.errors import ErrorCode
 from api.core.relay import article
-from api.guards.auth import FORBIDDEN, UNAUTHENTICATED, Viewer, ViewerRole
+from api.guards.auth import Viewer, ViewerRole
 
 HOW_TO_AUTHENTICATE = "Send `Authorization: Bearer <secret>`."
 DEFINITION = "strawberry-definition"
@@ -68,7 +69,8 @@ class CanRead(ContextPermission):
         if context.public_read or context.viewer.role is not ViewerRole.ANONYMOUS:
             return
         raise AuthorizationError(
-            UNAUTHENTICATED, f"Reading needs a token here. {HOW_TO_AUTHENTICATE}"
+            ErrorCode.UNAUTHENTICATED,
+            f"Reading needs a token here. {HOW_TO_AUTHENTICATE}",
         )
 
 
@@ -168,12 +170,12 @@ def _require(context: PermissionContext, roles: set[ViewerRole], least: str) -> 
     viewer = context.viewer
     if viewer.role is ViewerRole.ANONYMOUS:
         raise AuthorizationError(
-            UNAUTHENTICATED,
+            ErrorCode.UNAUTHENTICATED,
             f"This needs {article(least)} {least} token. {HOW_TO_AUTHENTICATE}",
         )
     if viewer.role not in roles:
         raise AuthorizationError(
-            FORBIDDEN,
+            ErrorCode.FORBIDDEN,
             f"The token '{viewer.name}' has the role {viewer.role.value}; "
             f"this needs {article(least)} {least} token.",
         )

@@ -21,7 +21,7 @@ from graphql import (
     visit,
 )
 
-from api.core.errors import BAD_USER_INPUT, UNSTORABLE_TEXT
+from api.core.errors import UNSTORABLE_TEXT, ErrorCode
 
 UNSAFE = re.compile("[\\x00\\ud800-\\udfff]")
 NESTING = 100
@@ -46,7 +46,7 @@ def has_unsafe_text(value: Any, depth: int = 0) -> bool:
 def unsafe_text_error(nodes: list[StringValueNode] | None = None) -> GraphQLError:
     """The refusal of a string no database can hold."""
     return GraphQLError(
-        UNSTORABLE_TEXT, nodes=nodes, extensions={"code": BAD_USER_INPUT}
+        UNSTORABLE_TEXT, nodes=nodes, extensions={"code": ErrorCode.BAD_USER_INPUT}
     )
 
 

@@ -7,21 +7,16 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
 from api.core.errors import MaskUnexpectedErrors
 from api.core.loaders import Loaders
 from api.core.user_errors import EXCEPTION_HANDLERS
-from api.guards.extension import EnforceLimits, PaceExpensiveOperations
+from api.guards.extension import PaceExpensiveOperations, PreparedDocuments
 from api.guards.limits import Limits
-from api.guards.parsing import extra_rules
+from api.guards.parsing import Documents
 from api.guards.permissions import AuthorizeMutations
 from api.issues.types import Issue
 from api.meetings.types import Meeting
@@ -58,7 +53,10 @@ class AcyclicExecution(StrawberryGraphQLCoreExecutionContext):
 
 
 class BilateralSchema(strawberry.Schema):
-    """Strawberry's schema, minus its logging of every error at ERROR level."""
+    """Strawberry's schema with its one document cache, minus its logging of every
+    error at ERROR level."""
+
+    documents: Documents
 
     def process_errors(
         self,
@@ -81,7 +79,7 @@ class SchemaOptions:
 @lru_cache(maxsize=8)
 def build_schema(options: SchemaOptions = SchemaOptions()) -> BilateralSchema:
     """The schema with the limits and introspection switch of `options`."""
-    return BilateralSchema(
+    built = BilateralSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -90,17 +88,14 @@ def build_schema(options: SchemaOptions = SchemaOptions()) -> BilateralSchema:
         types=[Issue, StatusUpdate, Meeting, Relationship],
         extensions=[
             partial(MaskUnexpectedErrors, hide_suggestions=not options.introspection),
-            ParserCache,
-            ValidationCache,
-            partial(
-                AddValidationRules, extra_rules(options.limits, options.introspection)
-            ),
-            partial(EnforceLimits, options.limits),
+            PreparedDocuments,
             AuthorizeMutations,
             FreshLoaders,
             PaceExpensiveOperations,
         ],
     )
+    built.documents = Documents(built._schema, options.limits, options.introspection)
+    return built
 
 
 schema = build_schema()

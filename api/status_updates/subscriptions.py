@@ -7,10 +7,9 @@ import strawberry
 
 import models
 from api.context import Context
-from api.core.errors import BadUserInputError
+from api.core.errors import BadUserInputError, ErrorCode
 from api.core.loaders import Loaders
 from api.core.relay import parse_id_of
-from api.guards.auth import UNAUTHENTICATED
 from api.guards.permissions import READ, AuthorizationError
 from api.live.hub import TokenRevokedError
 from api.status_updates.types import StatusUpdate
@@ -66,7 +65,7 @@ async def _events(
             yield StatusUpdate.from_feed(item)
     except TokenRevokedError as revoked:
         raise AuthorizationError(
-            UNAUTHENTICATED,
+            ErrorCode.UNAUTHENTICATED,
             f"The token '{revoked.name}' has been revoked; this subscription ends.",
         ) from None
 

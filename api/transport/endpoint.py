@@ -11,7 +11,6 @@ configured time. Every answer carries the client's RateLimit-* headers.
 """
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType
@@ -20,12 +19,10 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.http import process_result
 
-from api.core.errors import BAD_USER_INPUT, TIMEOUT
+from api.core.errors import ErrorCode
 from api.guards.auth import viewer_of
-from api.guards.cost import Price, price_of
 from api.guards.gate import BusyError, Gate, RateLimitedError, rate_limit_headers
-from api.guards.limits import document_length_error, node_limit_error
-from api.guards.parsing import DocumentRules, prepare
+from api.guards.parsing import Admitted
 from api.guards.rate_limit import Charge
 from api.schema.build import BilateralSchema
 from api.settings import Settings
@@ -43,15 +40,6 @@ from api.transport.http import (
 ARRIVAL_POINTS = 1
 
 
-@dataclass(frozen=True)
-class Accepted:
-    """A request that passed every check before execution."""
-
-    operation: OperationDefinitionNode
-    variables: dict[str, Any]
-    price: Price
-
-
 class GraphQLEndpoint:
     """The ASGI app mounted on `/graphql`."""
 
@@ -66,9 +54,6 @@ class GraphQLEndpoint:
         self.schema = schema
         self.view = view
         self.gate = gate
-        self.rules = DocumentRules(
-            schema._schema, settings.limits, settings.introspection
-        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -118,45 +103,40 @@ class GraphQLEndpoint:
         body = dict(process_result(result))
         return respond(body, 200, media_type, rate_limit_headers(charge))
 
-    def check(self, graphql_request: GraphQLRequest) -> Accepted | list[GraphQLError]:
+    def check(self, graphql_request: GraphQLRequest) -> Admitted | list[GraphQLError]:
         """Refusals of a well-formed request before it runs, or what it will run.
 
-        A mutation over GET is refused with 405, as the specification requires.
+        A mutation over GET is refused with 405, as the specification requires;
+        subscriptions are served over WebSocket only.
         """
-        query = graphql_request.query
-        if (too_long := document_length_error(query, self.rules.limits)) is not None:
-            return [too_long]
-        document = prepare(query, self.rules)
-        if document.errors:
-            return document.errors
-        operation = document.operation(graphql_request.operation_name)
-        if isinstance(operation, GraphQLError):
-            return [operation]
-        kind = operation.operation
-        if kind is OperationType.MUTATION and graphql_request.method == "GET":
-            raise RequestError(
-                405, "Mutations are not allowed over GET; use POST.", {"Allow": "POST"}
-            )
-        if kind is OperationType.SUBSCRIPTION:
-            return [_subscription_over_http()]
-        coerced = document.coerce(operation, graphql_request.variables or {})
-        if isinstance(coerced, list):
-            return coerced
-        assert document.ast is not None
-        price = price_of(self.rules.schema, document.ast, operation, coerced)
-        if (too_many := node_limit_error(price.nodes, self.rules.limits)) is not None:
-            return [too_many]
-        return Accepted(operation, graphql_request.variables or {}, price)
+
+        def over_http(operation: OperationDefinitionNode) -> GraphQLError | None:
+            kind = operation.operation
+            if kind is OperationType.MUTATION and graphql_request.method == "GET":
+                raise RequestError(
+                    405,
+                    "Mutations are not allowed over GET; use POST.",
+                    {"Allow": "POST"},
+                )
+            if kind is OperationType.SUBSCRIPTION:
+                return _subscription_over_http()
+            return None
+
+        return self.schema.documents.admit(
+            graphql_request.query,
+            graphql_request.operation_name,
+            graphql_request.variables or {},
+            allow=over_http,
+        )
 
     async def _execute(
         self,
         request: Request,
         graphql_request: GraphQLRequest,
-        checked: Accepted,
+        checked: Admitted,
         charge: Charge,
     ) -> Any:
         context = self.view.context_of(request)
-        context.limits_checked = True
         context.charge = charge
         context.price = checked.price
         seconds = self.settings.request_timeout_seconds
@@ -192,7 +172,7 @@ def _refusal(status: int, error: GraphQLError, headers: dict[str, str]) -> Reque
 def _subscription_over_http() -> GraphQLError:
     return GraphQLError(
         "Subscriptions are served over WebSocket (graphql-transport-ws) on /graphql.",
-        extensions={"code": BAD_USER_INPUT},
+        extensions={"code": ErrorCode.BAD_USER_INPUT},
     )
 
 
@@ -202,6 +182,6 @@ def _timed_out(seconds: float) -> Any:
     error = GraphQLError(
         f"The request ran longer than {seconds:g} s and was cancelled. A write "
         "either committed whole or not at all: retry it with its idempotency key.",
-        extensions={"code": TIMEOUT},
+        extensions={"code": ErrorCode.TIMEOUT},
     )
     return ExecutionResult(data=None, errors=[error])

@@ -1,34 +1,96 @@
 """Strawberry's ASGI view: WebSocket and GraphiQL, with our per-request context.
 
 HTTP requests are served by api.transport.endpoint; subscriptions come over
-WebSocket, with the graphql-transport-ws protocol only. Browsers cannot set headers
-on a WebSocket, so a token may also come in the `connection_init` payload as
-`{"authorization": "Bearer <secret>"}`; a bad one closes the connection with 4403.
+WebSocket, with the graphql-transport-ws protocol only. Each operation on a
+WebSocket is admitted as an HTTP request is: its token must still be active (one
+query, as authenticating an HTTP request costs), its document goes through the
+schema's one document pipeline, and its price is charged to the same budget.
+
+Browsers cannot set headers on a WebSocket, so a token may also come in the
+`connection_init` payload as `{"authorization": "Bearer <secret>"}`; a bad one
+closes the connection with 4403.
 """
 
+from contextlib import nullcontext
 from datetime import timedelta
+from typing import Any
 
+from graphql import GraphQLError, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 from strawberry.types.unset import UnsetType
 
 from api.context import Context
+from api.core.errors import ErrorCode
 from api.guards.auth import viewer_of, viewer_of_credentials
 from api.guards.gate import Gate
+from api.guards.permissions import AuthorizationError
 from api.live.hub import Hub
 from api.schema.build import BilateralSchema
 from api.schema.build import schema as default_schema
 from api.settings import Settings
 from api.transport.request_id import request_id_of
 from models.events import Publish
+from models.tokens import is_active
+
+
+class AdmittingTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, with every operation admitted before it runs.
+
+    A refusal is an `error` message for that operation; the connection stays open.
+    """
+
+    schema: BilateralSchema
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        context = self.context
+        try:
+            await _refuse_revoked(context.viewer.name)
+            admitted = self.schema.documents.admit(
+                operation.query,
+                operation.operation_name,
+                dict(operation.variables or {}),
+            )
+            if isinstance(admitted, list):
+                await operation.send_initial_errors(admitted)
+                return
+            gate, price = context.gate, admitted.price
+            # A subscription holds no slot for expensive operations while it lives.
+            kind = admitted.operation.operation
+            held: Any = (
+                nullcontext()
+                if kind is OperationType.SUBSCRIPTION
+                else gate.slot(price)
+            )
+            with held:
+                charge = await gate.charge(context.viewer, context.request, price.cost)
+                context.charge, context.price = charge, price
+                await super().run_operation(operation)
+        except GraphQLError as refused:
+            await operation.send_initial_errors([refused])
+
+
+async def _refuse_revoked(name: str | None) -> None:
+    """A connection's token may have been revoked since it connected."""
+    if name is not None and not await is_active(name):
+        raise AuthorizationError(
+            ErrorCode.UNAUTHENTICATED,
+            f"The token '{name}' has been revoked; connect again with an active one.",
+        )
 
 
 class BilateralGraphQL(GraphQL[Context, None]):
-    """Serves `/graphql`: queries over GET and POST, GraphiQL in a browser."""
+    """Serves `/graphql` over WebSocket, and GraphiQL in a browser."""
+
+    graphql_transport_ws_handler_class = AdmittingTransportWS
 
     def __init__(
         self,

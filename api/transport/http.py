@@ -23,13 +23,11 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from api.core.errors import ErrorCode
 from models.failures import refusal_message, write_refusal
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 LEGACY_JSON = "application/json"
-BAD_REQUEST = "BAD_REQUEST"
-TIMEOUT = "TIMEOUT"
-SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 RETRY_AFTER_SECONDS = 30
 
 
@@ -41,7 +39,7 @@ class RequestError(Exception):
         status: int,
         message: str,
         headers: Mapping[str, str] | None = None,
-        code: str = BAD_REQUEST,
+        code: str = ErrorCode.BAD_REQUEST,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -183,7 +181,7 @@ async def _read_body_in_time(
             408,
             f"The request body did not arrive within {seconds:g} s.",
             {"Connection": "close"},
-            TIMEOUT,
+            ErrorCode.TIMEOUT,
         ) from None
 
 
@@ -279,7 +277,7 @@ def _is_unavailable(body: dict[str, Any]) -> bool:
     if "data" not in body or body["data"] is not None:
         return False
     return any(
-        (error.get("extensions") or {}).get("code") == SERVICE_UNAVAILABLE
+        (error.get("extensions") or {}).get("code") == ErrorCode.SERVICE_UNAVAILABLE
         for error in body.get("errors") or []
     )
 
@@ -294,6 +292,6 @@ async def refused_write_response(request: Request, error: Exception) -> Response
         503,
         refusal_message(refusal),
         {"Retry-After": str(RETRY_AFTER_SECONDS)},
-        SERVICE_UNAVAILABLE,
+        ErrorCode.SERVICE_UNAVAILABLE,
     )
     return http_error_response(refused, negotiate(request.headers.get("accept")))

@@ -25,7 +25,7 @@ from uvicorn.server import ServerState
 from api.settings import Settings
 
 KEEP_ALIVE_SECONDS = 5
-SERVICE_UNAVAILABLE = (
+SERVICE_UNAVAILABLE_RESPONSE = (
     b"HTTP/1.1 503 Service Unavailable\r\n"
     b"content-type: text/plain; charset=utf-8\r\n"
     b"content-length: 19\r\nconnection: close\r\n\r\nService Unavailable"
@@ -82,7 +82,7 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         limit = self.limit_concurrency
         if limit is not None and len(self.connections) >= limit:
             self.logger.warning("Exceeded the connection limit; WebSocket refused.")
-            self.transport.write(SERVICE_UNAVAILABLE)
+            self.transport.write(SERVICE_UNAVAILABLE_RESPONSE)
             self.transport.close()
             return
         super().handle_websocket_upgrade()

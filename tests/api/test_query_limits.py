@@ -281,8 +281,8 @@ async def test_the_limits_hold_over_websocket_too(
     assert deep_reply["payload"][0]["message"] == (
         "The operation is nested 12 levels deep; the limit is 10."
     )
-    assert wide_reply["type"] == "next"
-    assert wide_reply["payload"]["errors"][0]["extensions"] == {
+    assert wide_reply["type"] == "error"
+    assert wide_reply["payload"][0]["extensions"] == {
         "code": "LIMIT_EXCEEDED",
         "limit": "nodes",
         "nodes": 10_100,

@@ -14,7 +14,7 @@ from tortoise.context import TortoiseContext
 
 from models.database import open_database
 from models.enums import EventKind, IssueCategory, IssueStatus
-from models.errors import ErrorCode, InvalidInputError, VersionConflictError
+from models.errors import UserErrorCode, InvalidInputError, VersionConflictError
 from models.events import Event
 from models.idempotency import IdempotencyKey
 from models.issue_operations import IssueWritten, create_issue, set_archived
@@ -30,7 +30,7 @@ from tests.snapshots import snapshot
 SOURCE = Source(url="https://example.org/report")
 REUSED = (
     "idempotency_key",
-    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    UserErrorCode.IDEMPOTENCY_KEY_REUSED,
     "This idempotency key was already used with a different input. "
     "Use a new key for a new request.",
 )
@@ -374,11 +374,11 @@ async def test_a_key_used_for_another_operation_is_refused(
 @pytest.mark.parametrize(
     ("key", "code", "message"),
     [
-        ("", ErrorCode.REQUIRED, "The idempotency key must not be blank."),
-        ("   ", ErrorCode.REQUIRED, "The idempotency key must not be blank."),
+        ("", UserErrorCode.REQUIRED, "The idempotency key must not be blank."),
+        ("   ", UserErrorCode.REQUIRED, "The idempotency key must not be blank."),
         (
             "k" * 201,
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The idempotency key is limited to 200 characters; 201 given.",
         ),
     ],
@@ -388,7 +388,7 @@ async def test_a_malformed_key_is_refused(
     empty_db: TortoiseContext,
     events: EventRecorder,
     key: str,
-    code: ErrorCode,
+    code: UserErrorCode,
     message: str,
 ) -> None:
     # given

@@ -13,7 +13,7 @@ from tortoise.context import TortoiseContext
 from models import issue_operations
 from models.enums import EventKind, IssueCategory
 from models.errors import (
-    ErrorCode,
+    UserErrorCode,
     InvalidInputError,
     NotFoundError,
     VersionConflictError,
@@ -154,54 +154,54 @@ SLUG_RULE = (
         (
             {"slug": "Direct Flights"},
             "slug",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             f"'Direct Flights' {SLUG_RULE}",
         ),
         (
             {"slug": "direct--flights"},
             "slug",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             f"'direct--flights' {SLUG_RULE}",
         ),
-        ({"slug": "-flights"}, "slug", ErrorCode.INVALID, f"'-flights' {SLUG_RULE}"),
-        ({"slug": "flights-"}, "slug", ErrorCode.INVALID, f"'flights-' {SLUG_RULE}"),
+        ({"slug": "-flights"}, "slug", UserErrorCode.INVALID, f"'-flights' {SLUG_RULE}"),
+        ({"slug": "flights-"}, "slug", UserErrorCode.INVALID, f"'flights-' {SLUG_RULE}"),
         (
             {"slug": "direct_flights"},
             "slug",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             f"'direct_flights' {SLUG_RULE}",
         ),
-        ({"slug": ""}, "slug", ErrorCode.REQUIRED, "The slug must not be blank."),
-        ({"slug": "   "}, "slug", ErrorCode.REQUIRED, "The slug must not be blank."),
+        ({"slug": ""}, "slug", UserErrorCode.REQUIRED, "The slug must not be blank."),
+        ({"slug": "   "}, "slug", UserErrorCode.REQUIRED, "The slug must not be blank."),
         (
             {"slug": "a" * 101},
             "slug",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The slug is limited to 100 characters; 101 given.",
         ),
-        ({"title": " "}, "title", ErrorCode.REQUIRED, "The title must not be blank."),
+        ({"title": " "}, "title", UserErrorCode.REQUIRED, "The title must not be blank."),
         (
             {"title": "t" * 201},
             "title",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The title is limited to 200 characters; 201 given.",
         ),
         (
             {"summary": "s" * 10_001},
             "summary",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The summary is limited to 10,000 characters; 10,001 given.",
         ),
         (
             {"raised_by": ["PK"]},
             "raised_by",
-            ErrorCode.NOT_IN_RELATIONSHIP,
+            UserErrorCode.NOT_IN_RELATIONSHIP,
             "PK is not a country of this relationship; use IN or CN.",
         ),
         (
             {"raised_by": ["us", "IN", "pk"]},
             "raised_by",
-            ErrorCode.NOT_IN_RELATIONSHIP,
+            UserErrorCode.NOT_IN_RELATIONSHIP,
             "PK and US are not countries of this relationship; use IN or CN.",
         ),
     ],
@@ -226,7 +226,7 @@ async def test_create_refuses_input_breaking_a_rule(
     events: EventRecorder,
     overrides: dict[str, Any],
     field: str,
-    code: ErrorCode,
+    code: UserErrorCode,
     message: str,
 ) -> None:
     # given
@@ -257,7 +257,7 @@ async def test_create_refuses_a_slug_taken_in_the_relationship(
     # then
     assert described(caught.value) == (
         "slug",
-        ErrorCode.ALREADY_EXISTS,
+        UserErrorCode.ALREADY_EXISTS,
         "An issue with the slug 'direct-flights' already exists in this relationship.",
     )
     assert await snapshot() == before
@@ -310,7 +310,7 @@ async def test_create_refuses_an_unknown_relationship(
     # then
     assert described(caught.value) == (
         "relationship_id",
-        ErrorCode.NOT_FOUND,
+        UserErrorCode.NOT_FOUND,
         "No relationship has this id.",
     )
     assert (caught.value.kind, caught.value.pk) == ("Relationship", MISSING_ID)
@@ -428,7 +428,7 @@ async def test_edit_without_any_field_is_refused(
     # then
     assert described(caught.value) == (
         "input",
-        ErrorCode.REQUIRED,
+        UserErrorCode.REQUIRED,
         "Give at least one field to change: title, summary, category or raised by.",
     )
     assert await snapshot() == before
@@ -441,25 +441,25 @@ async def test_edit_without_any_field_is_refused(
         (
             IssueChanges(title=""),
             "title",
-            ErrorCode.REQUIRED,
+            UserErrorCode.REQUIRED,
             "The title must not be blank.",
         ),
         (
             IssueChanges(title="t" * 201),
             "title",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The title is limited to 200 characters; 201 given.",
         ),
         (
             IssueChanges(summary="s" * 10_001),
             "summary",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The summary is limited to 10,000 characters; 10,001 given.",
         ),
         (
             IssueChanges(title="Fine", raised_by=["IN", "PK"]),
             "raised_by",
-            ErrorCode.NOT_IN_RELATIONSHIP,
+            UserErrorCode.NOT_IN_RELATIONSHIP,
             "PK is not a country of this relationship; use IN or CN.",
         ),
     ],
@@ -470,7 +470,7 @@ async def test_edit_refuses_input_breaking_a_rule(
     events: EventRecorder,
     changes: IssueChanges,
     field: str,
-    code: ErrorCode,
+    code: UserErrorCode,
     message: str,
 ) -> None:
     # given
@@ -502,7 +502,7 @@ async def test_edit_refuses_an_unknown_issue(
     # then
     assert described(caught.value) == (
         "issue_id",
-        ErrorCode.NOT_FOUND,
+        UserErrorCode.NOT_FOUND,
         "No issue has this id.",
     )
     assert (caught.value.kind, caught.value.pk) == ("Issue", MISSING_ID)
@@ -528,7 +528,7 @@ async def test_edit_refuses_an_archived_issue(
     # then
     assert described(caught.value) == (
         "issue_id",
-        ErrorCode.ARCHIVED,
+        UserErrorCode.ARCHIVED,
         "The issue 'app-bans' is archived; unarchive it before changing it.",
     )
     assert await snapshot() == before
@@ -556,7 +556,7 @@ async def test_edit_refuses_a_stale_expected_version(
     # then
     error = caught.value
     assert (error.code, error.expected, error.current) == (
-        ErrorCode.VERSION_CONFLICT,
+        UserErrorCode.VERSION_CONFLICT,
         1,
         2,
     )
@@ -698,7 +698,7 @@ async def test_archiving_refuses_an_unknown_issue(
     # then
     assert described(caught.value) == (
         "issue_id",
-        ErrorCode.NOT_FOUND,
+        UserErrorCode.NOT_FOUND,
         "No issue has this id.",
     )
     assert await snapshot() == before
@@ -721,7 +721,7 @@ async def test_archiving_refuses_a_stale_expected_version(
 
     # then
     assert (caught.value.expected, caught.value.current) == (1, 2)
-    assert caught.value.code == ErrorCode.VERSION_CONFLICT
+    assert caught.value.code == UserErrorCode.VERSION_CONFLICT
     assert await snapshot() == before
     assert events.events == []
 

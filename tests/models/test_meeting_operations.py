@@ -11,7 +11,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from models.enums import DatePrecision, EventKind, IssueCategory
-from models.errors import ErrorCode, InvalidInputError, NotFoundError
+from models.errors import UserErrorCode, InvalidInputError, NotFoundError
 from models.events import Event
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
@@ -254,7 +254,7 @@ async def test_more_than_100_distinct_issues_are_refused(
     # then
     assert described(caught.value) == (
         "issue_ids",
-        ErrorCode.TOO_MANY,
+        UserErrorCode.TOO_MANY,
         "A meeting can link at most 100 issues; 101 given.",
     )
     assert await snapshot() == before
@@ -276,7 +276,7 @@ async def test_an_issue_of_another_relationship_is_refused(
     # then
     assert described(caught.value) == (
         "issue_ids[1]",
-        ErrorCode.NOT_IN_RELATIONSHIP,
+        UserErrorCode.NOT_IN_RELATIONSHIP,
         "This issue belongs to another relationship.",
     )
     assert await snapshot() == before
@@ -297,7 +297,7 @@ async def test_an_unknown_issue_is_refused(
     # then
     assert described(caught.value) == (
         "issue_ids[1]",
-        ErrorCode.NOT_FOUND,
+        UserErrorCode.NOT_FOUND,
         "No issue has this id.",
     )
     assert (caught.value.kind, caught.value.pk) == ("Issue", MISSING_ID)
@@ -319,7 +319,7 @@ async def test_the_first_bad_issue_in_input_order_is_reported(
     # then
     assert (caught.value.field, caught.value.code) == (
         "issue_ids[1]",
-        ErrorCode.NOT_IN_RELATIONSHIP,
+        UserErrorCode.NOT_IN_RELATIONSHIP,
     )
 
 
@@ -337,7 +337,7 @@ async def test_an_unknown_issue_after_a_duplicate_is_named_by_its_input_position
     # then the field points at the id the client sent, at index 2 of its list
     assert described(caught.value) == (
         "issue_ids[2]",
-        ErrorCode.NOT_FOUND,
+        UserErrorCode.NOT_FOUND,
         "No issue has this id.",
     )
     assert await snapshot() == before
@@ -358,7 +358,7 @@ async def test_a_foreign_issue_after_a_duplicate_is_named_by_its_input_position(
     # then
     assert (caught.value.field, caught.value.code) == (
         "issue_ids[2]",
-        ErrorCode.NOT_IN_RELATIONSHIP,
+        UserErrorCode.NOT_IN_RELATIONSHIP,
     )
 
 
@@ -381,7 +381,7 @@ async def test_an_unknown_relationship_is_refused(
     # then
     assert described(caught.value) == (
         "relationship_id",
-        ErrorCode.NOT_FOUND,
+        UserErrorCode.NOT_FOUND,
         "No relationship has this id.",
     )
     assert (caught.value.kind, caught.value.pk) == ("Relationship", MISSING_ID)
@@ -399,68 +399,68 @@ URL_RULE = "The source URL must be an absolute http or https address."
         (
             {"held_on": "23-10-2024"},
             "held_on",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             f"'23-10-2024' {FORM}",
         ),
         (
             {"held_on": "2024-02-30"},
             "held_on",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "'2024-02-30' is not a real date.",
         ),
-        ({"title": ""}, "title", ErrorCode.REQUIRED, "The title must not be blank."),
+        ({"title": ""}, "title", UserErrorCode.REQUIRED, "The title must not be blank."),
         (
             {"title": "t" * 301},
             "title",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The title is limited to 300 characters; 301 given.",
         ),
         (
             {"location": "l" * 201},
             "location",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The location is limited to 200 characters; 201 given.",
         ),
         (
             {"participants": ["p"] * 51},
             "participants",
-            ErrorCode.TOO_MANY,
+            UserErrorCode.TOO_MANY,
             "At most 50 values are allowed; 51 given.",
         ),
         (
             {"participants": ["Modi", "  "]},
             "participants[1]",
-            ErrorCode.REQUIRED,
+            UserErrorCode.REQUIRED,
             "The participant 2 must not be blank.",
         ),
         (
             {"participants": ["p" * 201]},
             "participants[0]",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The participant 1 is limited to 200 characters; 201 given.",
         ),
         (
             {"summary": "s" * 10_001},
             "summary",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The summary is limited to 10,000 characters; 10,001 given.",
         ),
         (
             {"source": Source(url="mailto:desk@example.org")},
             "source.url",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             URL_RULE,
         ),
         (
             {"source": Source(url="")},
             "source.url",
-            ErrorCode.REQUIRED,
+            UserErrorCode.REQUIRED,
             "The source URL must not be blank.",
         ),
         (
             {"source": Source(url="https://example.org/", title="t" * 501)},
             "source.title",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The source title is limited to 500 characters; 501 given.",
         ),
     ],
@@ -484,7 +484,7 @@ async def test_a_meeting_breaking_a_rule_is_refused(
     events: EventRecorder,
     overrides: dict[str, Any],
     field: str,
-    code: ErrorCode,
+    code: UserErrorCode,
     message: str,
 ) -> None:
     # given
@@ -516,7 +516,7 @@ async def test_a_meeting_in_the_future_is_refused(
     # then
     assert described(caught.value) == (
         "held_on",
-        ErrorCode.IN_FUTURE,
+        UserErrorCode.IN_FUTURE,
         f"{tomorrow} is in the future.",
     )
     assert await snapshot() == before

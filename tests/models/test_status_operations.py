@@ -15,7 +15,7 @@ from tortoise.context import TortoiseContext
 from models import status_operations
 from models.enums import DatePrecision, EventKind, IssueStatus
 from models.errors import (
-    ErrorCode,
+    UserErrorCode,
     InvalidInputError,
     NotFoundError,
     VersionConflictError,
@@ -460,116 +460,116 @@ FORM = "is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD."
         (
             {"occurred_on": ""},
             "occurred_on",
-            ErrorCode.REQUIRED,
+            UserErrorCode.REQUIRED,
             "The date must not be blank.",
         ),
         (
             {"occurred_on": "21/10/2024"},
             "occurred_on",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             f"'21/10/2024' {FORM}",
         ),
         (
             {"occurred_on": "2024-1-5"},
             "occurred_on",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             f"'2024-1-5' {FORM}",
         ),
         (
             {"occurred_on": "2024-10-21T10:00"},
             "occurred_on",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             f"'2024-10-21T10:00' {FORM}",
         ),
         (
             {"occurred_on": "2023-02-29"},
             "occurred_on",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "'2023-02-29' is not a real date.",
         ),
         (
             {"occurred_on": "2024-13"},
             "occurred_on",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "'2024-13' is not a real date.",
         ),
         (
             {"occurred_on": "2024-00"},
             "occurred_on",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "'2024-00' is not a real date.",
         ),
-        ({"note": "  "}, "note", ErrorCode.REQUIRED, "The note must not be blank."),
+        ({"note": "  "}, "note", UserErrorCode.REQUIRED, "The note must not be blank."),
         (
             {"note": "n" * 2_001},
             "note",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The note is limited to 2,000 characters; 2,001 given.",
         ),
         (
             {"verified": True},
             "verified",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "An update can only be verified against a source; cite one.",
         ),
         (
             {"source": Source(url=" ")},
             "source.url",
-            ErrorCode.REQUIRED,
+            UserErrorCode.REQUIRED,
             "The source URL must not be blank.",
         ),
         (
             {"source": Source(url="https://example.org/" + "a" * 2_029)},
             "source.url",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The source URL is limited to 2,048 characters; 2,049 given.",
         ),
         (
             {"source": Source(url="ftp://example.org/report")},
             "source.url",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "The source URL must be an absolute http or https address.",
         ),
         (
             {"source": Source(url="example.org/report")},
             "source.url",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "The source URL must be an absolute http or https address.",
         ),
         (
             {"source": Source(url="/report")},
             "source.url",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "The source URL must be an absolute http or https address.",
         ),
         (
             {"source": Source(url="https://")},
             "source.url",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "The source URL must be an absolute http or https address.",
         ),
         (
             {"source": Source(url="https://example.org/a report")},
             "source.url",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "The source URL must be an absolute http or https address.",
         ),
         (
             {"source": Source(url="javascript:alert(1)")},
             "source.url",
-            ErrorCode.INVALID,
+            UserErrorCode.INVALID,
             "The source URL must be an absolute http or https address.",
         ),
         (
             {"source": Source(url="https://example.org/", title="t" * 501)},
             "source.title",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The source title is limited to 500 characters; 501 given.",
         ),
         (
             {"source": Source(url="https://example.org/", publisher="p" * 301)},
             "source.publisher",
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The source publisher is limited to 300 characters; 301 given.",
         ),
     ],
@@ -601,7 +601,7 @@ async def test_an_update_breaking_a_rule_is_refused(
     events: EventRecorder,
     overrides: dict[str, Any],
     field: str,
-    code: ErrorCode,
+    code: UserErrorCode,
     message: str,
 ) -> None:
     # given
@@ -644,7 +644,7 @@ async def test_an_update_in_the_future_is_refused(
     # then
     assert described(caught.value) == (
         "occurred_on",
-        ErrorCode.IN_FUTURE,
+        UserErrorCode.IN_FUTURE,
         f"{text} is in the future.",
     )
     assert await snapshot() == before
@@ -664,7 +664,7 @@ async def test_an_update_to_an_unknown_issue_is_refused(
     # then
     assert described(caught.value) == (
         "issue_id",
-        ErrorCode.NOT_FOUND,
+        UserErrorCode.NOT_FOUND,
         "No issue has this id.",
     )
     assert (caught.value.kind, caught.value.pk) == ("Issue", MISSING_ID)
@@ -686,7 +686,7 @@ async def test_an_update_to_an_archived_issue_is_refused(
     # then
     assert described(caught.value) == (
         "issue_id",
-        ErrorCode.ARCHIVED,
+        UserErrorCode.ARCHIVED,
         "The issue 'app-bans' is archived; unarchive it before changing it.",
     )
     assert await snapshot() == before
@@ -726,7 +726,7 @@ async def test_an_update_on_a_stale_version_is_refused(
     # then
     error = caught.value
     assert (error.code, error.expected, error.current, error.message) == (
-        ErrorCode.VERSION_CONFLICT,
+        UserErrorCode.VERSION_CONFLICT,
         2,
         3,
         "The issue is at version 3, not 2: it changed since you read it. "
@@ -882,7 +882,7 @@ async def test_retracting_twice_is_refused(
     # then
     assert described(caught.value) == (
         "update_id",
-        ErrorCode.ALREADY_RETRACTED,
+        UserErrorCode.ALREADY_RETRACTED,
         "This update is already retracted.",
     )
     assert await snapshot() == before
@@ -892,11 +892,11 @@ async def test_retracting_twice_is_refused(
 @pytest.mark.parametrize(
     ("reason", "code", "message"),
     [
-        ("", ErrorCode.REQUIRED, "The reason must not be blank."),
-        ("   ", ErrorCode.REQUIRED, "The reason must not be blank."),
+        ("", UserErrorCode.REQUIRED, "The reason must not be blank."),
+        ("   ", UserErrorCode.REQUIRED, "The reason must not be blank."),
         (
             "r" * 2_001,
-            ErrorCode.TOO_LONG,
+            UserErrorCode.TOO_LONG,
             "The reason is limited to 2,000 characters; 2,001 given.",
         ),
     ],
@@ -906,7 +906,7 @@ async def test_retracting_needs_a_reason(
     empty_db: TortoiseContext,
     events: EventRecorder,
     reason: str,
-    code: ErrorCode,
+    code: UserErrorCode,
     message: str,
 ) -> None:
     # given
@@ -941,7 +941,7 @@ async def test_retracting_an_unknown_update_is_refused(
     # then
     assert described(caught.value) == (
         "update_id",
-        ErrorCode.NOT_FOUND,
+        UserErrorCode.NOT_FOUND,
         "No status update has this id.",
     )
     assert (caught.value.kind, caught.value.pk) == ("StatusUpdate", MISSING_ID)
@@ -966,7 +966,7 @@ async def test_retracting_an_update_of_an_archived_issue_is_refused(
     # then the field is the retraction's own input, which names the update
     assert described(caught.value) == (
         "update_id",
-        ErrorCode.ARCHIVED,
+        UserErrorCode.ARCHIVED,
         "The issue 'app-bans' is archived; unarchive it before changing it.",
     )
     assert await snapshot() == before
@@ -993,7 +993,7 @@ async def test_retracting_on_a_stale_version_is_refused(
 
     # then
     assert (caught.value.code, caught.value.expected, caught.value.current) == (
-        ErrorCode.VERSION_CONFLICT,
+        UserErrorCode.VERSION_CONFLICT,
         2,
         3,
     )

@@ -11,7 +11,7 @@ from tortoise.context import TortoiseContext
 
 from models.api_token import ApiToken
 from models.enums import TokenRole
-from models.errors import ErrorCode, InvalidInputError, NotFoundError
+from models.errors import UserErrorCode, InvalidInputError, NotFoundError
 from models.tokens import (
     create_token,
     digest,
@@ -143,7 +143,7 @@ async def test_a_malformed_name_is_refused(
         await create_token(name, TokenRole.READER, actor="admin")
 
     # then
-    assert described(caught.value) == ("name", ErrorCode.INVALID, NAME_RULE)
+    assert described(caught.value) == ("name", UserErrorCode.INVALID, NAME_RULE)
     assert await snapshot() == before
 
 
@@ -170,7 +170,7 @@ async def test_a_reserved_name_is_refused(
     # then
     assert described(caught.value) == (
         "name",
-        ErrorCode.INVALID,
+        UserErrorCode.INVALID,
         f"'{shown}' is reserved; pick another name.",
     )
     assert await snapshot() == before
@@ -188,7 +188,7 @@ async def test_a_taken_name_is_refused(empty_db: TortoiseContext) -> None:
     # then
     assert described(caught.value) == (
         "name",
-        ErrorCode.ALREADY_EXISTS,
+        UserErrorCode.ALREADY_EXISTS,
         "A token named 'ci-bot' already exists or existed; names are never reused, "
         "so pick another.",
     )
@@ -210,7 +210,7 @@ async def test_the_name_of_a_revoked_token_is_never_reused(
     # then
     assert (caught.value.field, caught.value.code) == (
         "name",
-        ErrorCode.ALREADY_EXISTS,
+        UserErrorCode.ALREADY_EXISTS,
     )
     assert await snapshot() == before
 
@@ -369,7 +369,7 @@ async def test_revoking_an_unknown_name_is_refused(empty_db: TortoiseContext) ->
     # then
     assert described(caught.value) == (
         "name",
-        ErrorCode.NOT_FOUND,
+        UserErrorCode.NOT_FOUND,
         "No token is named 'ghost'.",
     )
     assert caught.value.pk is None
