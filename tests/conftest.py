@@ -166,7 +166,7 @@ async def _database(
     request: pytest.FixtureRequest, shared_url: str | None, own_url: str
 ) -> AsyncIterator[TortoiseContext]:
     if shared_url is not None and _rolls_back(request, own_url):
-        async with open_database(shared_url) as context, rolled_back():
+        async with open_database(shared_url) as context, rolled_back(shared_url):
             yield context
         return
     url: str = request.getfixturevalue(own_url)

@@ -11,17 +11,22 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from tortoise.connection import get_connections
 from tortoise.transactions import in_transaction
 
 from models.config import normalise_url
 
 T = TypeVar("T")
+END_OTHER_SESSIONS = (
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+)
 
 
 def run_aside(work: Coroutine[Any, Any, T]) -> T:
@@ -30,17 +35,32 @@ def run_aside(work: Coroutine[Any, Any, T]) -> T:
         return thread.submit(asyncio.run, work).result()
 
 
+class RolledBackError(Exception):
+    """Ends the test's transaction the way a failure would: by rolling it back."""
+
+
 @asynccontextmanager
-async def rolled_back() -> AsyncIterator[None]:
+async def rolled_back(url: str) -> AsyncIterator[None]:
     """Everything inside runs in one transaction of the default connection, rolled
-    back at the end; the code under test's own transactions become savepoints."""
+    back at the end; the code under test's own transactions become savepoints.
+
+    If the test left a statement running on the connection (it should have been
+    marked `commits`), every other session on the database is ended instead:
+    nothing was committed, no lock outlives the test, and the next starts clean.
+    """
     transaction = in_transaction()
-    connection = await transaction.__aenter__()
+    await transaction.__aenter__()
     try:
         yield
     finally:
-        await connection.rollback()
-        await transaction.__aexit__(None, None, None)
+        try:
+            await transaction.__aexit__(RolledBackError, RolledBackError(), None)
+        except Exception:
+            # Tortoise resets its connection only if the release succeeded.
+            with suppress(ValueError, RuntimeError):
+                get_connections().reset(cast(Any, transaction).token)
+            await _admin(url, END_OTHER_SESSIONS)
+            raise
 
 
 def postgres_server_url() -> str | None:

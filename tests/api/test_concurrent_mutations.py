@@ -22,6 +22,9 @@ from tests.api.graphql import JSON, mutate, row_id
 from tests.conftest import EventRecorder, Tokens
 from tests.factories import make_issue
 
+# Several connections write at once: each test needs real commits.
+pytestmark = pytest.mark.commits
+
 UPDATE_STATUS = """
 mutation UpdateStatus($input: IssueUpdateStatusInput!) {
   issueUpdateStatus(input: $input) {

@@ -628,6 +628,7 @@ async def test_a_refused_call_does_not_use_up_its_key(
     assert payload["replayed"] is False
 
 
+@pytest.mark.commits  # concurrent writes on several connections
 async def test_concurrent_creates_of_one_slug_make_one_issue(
     client: httpx.AsyncClient,
     tokens: Tokens,

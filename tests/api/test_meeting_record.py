@@ -773,6 +773,7 @@ async def test_keys_are_scoped_to_the_token(
     assert [event.kind for event in events.events] == [EventKind.MEETING_RECORDED] * 2
 
 
+@pytest.mark.commits  # concurrent writes on several connections
 async def test_concurrent_retries_record_one_meeting(
     client: httpx.AsyncClient,
     tokens: Tokens,

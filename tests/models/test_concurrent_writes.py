@@ -8,6 +8,7 @@ writer at a time.
 import asyncio
 from datetime import date
 
+import pytest
 from tortoise.context import TortoiseContext
 
 from models.derived_status import current_status
@@ -18,6 +19,9 @@ from models.status_operations import UpdateWritten, post_status_update
 from models.status_update import StatusUpdate
 from tests.conftest import EventRecorder
 from tests.factories import make_issue
+
+# Several connections write at once: each test needs real commits.
+pytestmark = pytest.mark.commits
 
 CALLS = 20
 STATUSES = list(IssueStatus)
