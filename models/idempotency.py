@@ -13,7 +13,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from models.errors import UserErrorCode, InvalidInputError
+from models.errors import InvalidInputError, UserErrorCode
 from models.validation import clean_text
 
 KEY_MAX = 200

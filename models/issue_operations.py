@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from models.enums import EventKind, IssueCategory
-from models.errors import UserErrorCode, InvalidInputError
+from models.errors import InvalidInputError, UserErrorCode
 from models.events import Event, Publish, discard, publish_committed
 from models.idempotency import Idempotency
 from models.issue import Issue, join_countries

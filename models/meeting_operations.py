@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.enums import EventKind
-from models.errors import UserErrorCode, InvalidInputError, NotFoundError
+from models.errors import InvalidInputError, NotFoundError, UserErrorCode
 from models.events import Event, Publish, discard, publish_committed
 from models.idempotency import Idempotency
 from models.issue import Issue

@@ -10,7 +10,7 @@ from typing import Any
 
 from models.derived_status import current_status
 from models.enums import EventKind, FeedKind, IssueStatus
-from models.errors import UserErrorCode, InvalidInputError, NotFoundError
+from models.errors import InvalidInputError, NotFoundError, UserErrorCode
 from models.events import Event, Publish, discard, publish_committed
 from models.feed import append_entry
 from models.idempotency import Idempotency

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from models.api_token import ApiToken
 from models.enums import EventKind, TokenRole
-from models.errors import UserErrorCode, InvalidInputError, NotFoundError
+from models.errors import InvalidInputError, NotFoundError, UserErrorCode
 from models.events import Event, Publish, discard, publish_committed
 from models.transactions import atomically, now
 

@@ -14,9 +14,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.errors import (
-    UserErrorCode,
     InvalidInputError,
     NotFoundError,
+    UserErrorCode,
     VersionConflictError,
 )
 from models.issue import Issue

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from models.errors import UserErrorCode, InvalidInputError
+from models.errors import InvalidInputError, UserErrorCode
 from models.partial_date import PartialDate, PartialDateFormatError
 
 SLUG_MAX = 100

@@ -14,7 +14,7 @@ from tortoise.context import TortoiseContext
 
 from models.database import open_database
 from models.enums import EventKind, IssueCategory, IssueStatus
-from models.errors import UserErrorCode, InvalidInputError, VersionConflictError
+from models.errors import InvalidInputError, UserErrorCode, VersionConflictError
 from models.events import Event
 from models.idempotency import IdempotencyKey
 from models.issue_operations import IssueWritten, create_issue, set_archived

@@ -13,9 +13,9 @@ from tortoise.context import TortoiseContext
 from models import issue_operations
 from models.enums import EventKind, IssueCategory
 from models.errors import (
-    UserErrorCode,
     InvalidInputError,
     NotFoundError,
+    UserErrorCode,
     VersionConflictError,
 )
 from models.events import Event
@@ -163,8 +163,18 @@ SLUG_RULE = (
             UserErrorCode.INVALID,
             f"'direct--flights' {SLUG_RULE}",
         ),
-        ({"slug": "-flights"}, "slug", UserErrorCode.INVALID, f"'-flights' {SLUG_RULE}"),
-        ({"slug": "flights-"}, "slug", UserErrorCode.INVALID, f"'flights-' {SLUG_RULE}"),
+        (
+            {"slug": "-flights"},
+            "slug",
+            UserErrorCode.INVALID,
+            f"'-flights' {SLUG_RULE}",
+        ),
+        (
+            {"slug": "flights-"},
+            "slug",
+            UserErrorCode.INVALID,
+            f"'flights-' {SLUG_RULE}",
+        ),
         (
             {"slug": "direct_flights"},
             "slug",
@@ -172,14 +182,24 @@ SLUG_RULE = (
             f"'direct_flights' {SLUG_RULE}",
         ),
         ({"slug": ""}, "slug", UserErrorCode.REQUIRED, "The slug must not be blank."),
-        ({"slug": "   "}, "slug", UserErrorCode.REQUIRED, "The slug must not be blank."),
+        (
+            {"slug": "   "},
+            "slug",
+            UserErrorCode.REQUIRED,
+            "The slug must not be blank.",
+        ),
         (
             {"slug": "a" * 101},
             "slug",
             UserErrorCode.TOO_LONG,
             "The slug is limited to 100 characters; 101 given.",
         ),
-        ({"title": " "}, "title", UserErrorCode.REQUIRED, "The title must not be blank."),
+        (
+            {"title": " "},
+            "title",
+            UserErrorCode.REQUIRED,
+            "The title must not be blank.",
+        ),
         (
             {"title": "t" * 201},
             "title",

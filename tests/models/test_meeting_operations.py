@@ -11,7 +11,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from models.enums import DatePrecision, EventKind, IssueCategory
-from models.errors import UserErrorCode, InvalidInputError, NotFoundError
+from models.errors import InvalidInputError, NotFoundError, UserErrorCode
 from models.events import Event
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
@@ -408,7 +408,12 @@ URL_RULE = "The source URL must be an absolute http or https address."
             UserErrorCode.INVALID,
             "'2024-02-30' is not a real date.",
         ),
-        ({"title": ""}, "title", UserErrorCode.REQUIRED, "The title must not be blank."),
+        (
+            {"title": ""},
+            "title",
+            UserErrorCode.REQUIRED,
+            "The title must not be blank.",
+        ),
         (
             {"title": "t" * 301},
             "title",

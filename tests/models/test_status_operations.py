@@ -15,9 +15,9 @@ from tortoise.context import TortoiseContext
 from models import status_operations
 from models.enums import DatePrecision, EventKind, IssueStatus
 from models.errors import (
-    UserErrorCode,
     InvalidInputError,
     NotFoundError,
+    UserErrorCode,
     VersionConflictError,
 )
 from models.events import Event

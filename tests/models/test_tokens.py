@@ -11,7 +11,7 @@ from tortoise.context import TortoiseContext
 
 from models.api_token import ApiToken
 from models.enums import TokenRole
-from models.errors import UserErrorCode, InvalidInputError, NotFoundError
+from models.errors import InvalidInputError, NotFoundError, UserErrorCode
 from models.tokens import (
     create_token,
     digest,
