@@ -132,5 +132,5 @@ async def status_update_retract(
 
 def _expose(context: Context, written: UpdateWritten) -> tuple[Issue, StatusUpdate]:
     # The update's `issue` field can reuse the row we already hold.
-    context.loaders.issues.prime(written.issue.id, written.issue)
+    context.loaders.issue_by_id.prime(written.issue.id, written.issue)
     return Issue.from_row(written.issue), StatusUpdate.from_row(written.update)
