@@ -33,11 +33,20 @@ HOW_TO_AUTHENTICATE = "Send `Authorization: Bearer <secret>`."
 DEFINITION = "strawberry-definition"
 
 
+class ReadPolicy(Protocol):
+    """What a permission reads of the app's services (api.context.Services)."""
+
+    @property
+    def public_read(self) -> bool: ...
+
+
 class PermissionContext(Protocol):
     """What a permission reads of the request context (api.context.Context)."""
 
     viewer: Viewer
-    public_read: bool
+
+    @property
+    def services(self) -> ReadPolicy: ...
 
 
 class AuthorizationError(GraphQLError):
@@ -67,7 +76,7 @@ class CanRead(ContextPermission):
 
     @classmethod
     def check(cls, context: PermissionContext) -> None:
-        if context.public_read or not context.viewer.is_anonymous:
+        if context.services.public_read or not context.viewer.is_anonymous:
             return
         raise AuthorizationError(
             ErrorCode.UNAUTHENTICATED,

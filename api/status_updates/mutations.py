@@ -105,7 +105,7 @@ async def issue_update_status(
         expected_version=input.expected_version,
         idempotency_key=input.idempotency_key,
         actor=info.context.actor,
-        publish=info.context.publish,
+        publish=info.context.services.publish,
     )
     issue, update = _expose(info.context, written)
     return IssueUpdateStatusSuccess(
@@ -124,7 +124,7 @@ async def status_update_retract(
         reason=input.reason,
         expected_version=input.expected_version,
         actor=info.context.actor,
-        publish=info.context.publish,
+        publish=info.context.services.publish,
     )
     issue, update = _expose(info.context, written)
     return StatusUpdateRetractSuccess(issue=issue, update=update)
