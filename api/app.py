@@ -3,8 +3,8 @@
 import gc
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import asyncpg
 from starlette.applications import Starlette
@@ -16,6 +16,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import BaseORMException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from api.context import Services
 from api.guards.auth import AuthenticationMiddleware
 from api.guards.gate import Gate
 from api.guards.rate_limit import rate_limiter
@@ -80,26 +81,57 @@ def settle_memory() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
 
 
-def create_app(
-    settings: Settings, *, manage_database: bool = True, publish: Publish = discard
-) -> Starlette:
-    """The app; with manage_database it opens and closes the database itself.
+def build_services(settings: Settings, publish: Publish = discard) -> Services:
+    """The app's long-lived services: the event bus and its hub, and the gate.
 
     Events go to the event bus the database calls for, then to `publish` (which
     tests use to watch them).
     """
     bus = bus_for(settings.database_url)
-    hub = Hub(bus, settings.event_poll_seconds, settings.token_check_seconds)
 
     async def announce(event: Event) -> None:
         await bus.publish(event)
         await publish(event)
 
-    schema = build_schema(SchemaOptions(settings.limits, settings.introspection))
     limiter = rate_limiter(settings.rate_limit, settings.database_url)
-    gate = Gate(limiter, settings.heavy_cost, settings.heavy_slots)
-    view = BilateralGraphQL(settings, announce, hub, gate, schema)
-    endpoint = GraphQLEndpoint(settings, schema, view, gate)
+    return Services(
+        publish=announce,
+        hub=Hub(bus, settings.event_poll_seconds, settings.token_check_seconds),
+        gate=Gate(limiter, settings.heavy_cost, settings.heavy_slots),
+        public_read=settings.public_read,
+    )
+
+
+def create_app(
+    settings: Settings, *, manage_database: bool = True, publish: Publish = discard
+) -> Starlette:
+    """The app; with manage_database it opens and closes the database itself.
+
+    Events go to the event bus, then to `publish` (see build_services).
+    """
+    services = build_services(settings, publish)
+    schema = build_schema(SchemaOptions(settings.limits, settings.introspection))
+    view = BilateralGraphQL(settings, services, schema)
+    endpoint = GraphQLEndpoint(settings, schema, view, services.gate)
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/graphql", endpoint),
+            WebSocketRoute("/graphql", endpoint),
+        ],
+        lifespan=_lifespan(settings, services.hub, manage_database=manage_database),
+        exception_handlers=dict.fromkeys(DATABASE_ERRORS, refused_write_response),
+    )
+    _add_middleware(app, settings)
+    app.state.services = services
+    return app
+
+
+def _lifespan(
+    settings: Settings, hub: Hub, *, manage_database: bool
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Start and stop the hub; with manage_database, open the database around it."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -121,16 +153,11 @@ def create_app(
             finally:
                 await hub.stop()
 
-    app = Starlette(
-        routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", endpoint),
-            WebSocketRoute("/graphql", endpoint),
-        ],
-        lifespan=lifespan,
-        exception_handlers=dict.fromkeys(DATABASE_ERRORS, refused_write_response),
-    )
+    return lifespan
+
+
+def _add_middleware(app: Starlette, settings: Settings) -> None:
+    """Authentication inside request ids; CORS and proxy headers when configured."""
     app.add_middleware(AuthenticationMiddleware)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
@@ -153,9 +180,6 @@ def create_app(
         app.add_middleware(
             ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)
         )
-    app.state.hub = hub
-    app.state.gate = gate
-    return app
 
 
 def app_from_environment() -> Starlette:

@@ -1,4 +1,4 @@
-"""The per-request context handed to every resolver."""
+"""The per-request context handed to every resolver, and the app's services."""
 
 from dataclasses import dataclass, field
 
@@ -10,27 +10,37 @@ from api.core.loaders import Loaders
 from api.guards.auth import ANONYMOUS, Viewer
 from api.guards.cost import Price
 from api.guards.gate import Gate
-from api.guards.rate_limit import Charge, Unlimited
+from api.guards.rate_limit import Charge
 from api.live.hub import Hub
-from models.events import Publish, discard
+from models.events import Publish
+
+
+@dataclass(frozen=True)
+class Services:
+    """What lives as long as the app, built once (api.app.build_services)."""
+
+    # Where operations send their events: the event bus between processes.
+    publish: Publish
+    # Feeds subscribers from the bus.
+    hub: Hub
+    # Admits each operation: prices, slots for expensive ones, the rate limit.
+    gate: Gate
+    # Whether anonymous clients may read (BILATERAL_PUBLIC_READ).
+    public_read: bool = True
 
 
 @dataclass
 class Context:
-    """Who asked, which request it is, its loaders, the event bus and the hub."""
+    """Who asked, which request it is, its loaders, and the app's services."""
 
     request: Request | WebSocket
     response: Response | WebSocket | None
     request_id: str
+    services: Services
     viewer: Viewer = ANONYMOUS
-    public_read: bool = True
-    publish: Publish = discard
     loaders: Loaders = field(default_factory=Loaders)
-    hub: Hub | None = None
     # What a WebSocket client sent in `connection_init` (strawberry fills it in).
     connection_params: dict[str, object] | None = None
-    # Admits each operation: prices, slots for expensive ones, the rate limit.
-    gate: Gate = field(default_factory=lambda: Gate(Unlimited(), 1, 0))
     # What the operation being run costs and what its charge left of the budget.
     price: Price | None = None
     charge: Charge | None = None

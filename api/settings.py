@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from api.guards.limits import Limits
-from models.config import DEFAULT_DATABASE_URL
+from models.config import DEFAULT_DATABASE_URL, database_url_from
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -46,7 +46,11 @@ class Settings:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        """Read `DATABASE_URL` and the `BILATERAL_*` variables."""
+        """Read `DATABASE_URL` and the `BILATERAL_*` variables, once per process.
+
+        Everything else gets what it needs from the Settings; nothing below the
+        app reads the environment itself.
+        """
         env = os.environ if environ is None else environ
         return cls(
             database_url=_database_url(env),
@@ -143,7 +147,7 @@ def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
 
 
 def _database_url(env: Mapping[str, str]) -> str:
-    url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    url = database_url_from(env)
     if not url.startswith(DATABASE_SCHEMES) or url in DATABASE_SCHEMES:
         raise SettingsError(
             "DATABASE_URL must be sqlite://PATH or postgres://USER@HOST:PORT/NAME; "

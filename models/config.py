@@ -1,6 +1,7 @@
 """Where the database is and how Tortoise finds our tables."""
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from tortoise.backends.base.config_generator import expand_db_url
@@ -18,13 +19,17 @@ MODEL_MODULES = [
 ]
 
 
-def database_url() -> str:
-    """The configured database: `DATABASE_URL`, else a SQLite file in the cwd."""
-    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+def database_url_from(env: Mapping[str, str]) -> str:
+    """The configured database: `DATABASE_URL`, else a SQLite file in the cwd.
+
+    The one reader of the variable: `api.settings.Settings` checks what it returns,
+    and Tortoise's own CLI gets it through `TORTOISE_ORM` below.
+    """
+    return env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
 
 
 def tortoise_config(
-    url: str | None = None,
+    url: str,
     pool_size: int | None = None,
     statement_timeout_ms: int | None = None,
 ) -> dict[str, Any]:
@@ -33,9 +38,7 @@ def tortoise_config(
     On PostgreSQL, `pool_size` sizes the pool and `statement_timeout_ms` cancels any
     statement running longer (0: no limit).
     """
-    connection: str | dict[str, Any] = _with_pool(
-        normalise_url(url or database_url()), pool_size
-    )
+    connection: str | dict[str, Any] = _with_pool(normalise_url(url), pool_size)
     if statement_timeout_ms and isinstance(connection, str) and is_postgres(connection):
         connection = expand_db_url(connection)
         settings = {"statement_timeout": str(statement_timeout_ms)}
@@ -74,5 +77,10 @@ def _with_pool(url: str, pool_size: int | None) -> str:
     return f"{url}{separator}minsize=1&maxsize={pool_size}"
 
 
-# Read by `tortoise makemigrations` through `[tool.tortoise]` in pyproject.toml.
-TORTOISE_ORM = tortoise_config()
+def __getattr__(name: str) -> Any:
+    """`TORTOISE_ORM`, which `tortoise makemigrations` reads through
+    `[tool.tortoise]` in pyproject.toml; computed only when asked for, so that
+    importing models never reads the environment."""
+    if name == "TORTOISE_ORM":
+        return tortoise_config(database_url_from(os.environ))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,7 +9,7 @@ from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as apply_migrations
 from tortoise.transactions import in_transaction
 
-from models.config import database_url, tortoise_config
+from models.config import tortoise_config
 from models.failures import WriteRefusal, check_sqlite_folder, write_refusal
 
 # A write that touches no row: the database still checks it may write.
@@ -17,18 +17,18 @@ WRITE_PROBE = "DELETE FROM tortoise_migrations WHERE 1 = 0"
 
 
 @asynccontextmanager
-async def open_database(url: str | None = None) -> AsyncIterator[TortoiseContext]:
+async def open_database(url: str) -> AsyncIterator[TortoiseContext]:
     """An isolated Tortoise context on one database, closed on exit."""
-    check_sqlite_folder(url or database_url())
+    check_sqlite_folder(url)
     async with TortoiseContext() as context:
         await context.init(config=tortoise_config(url))
         await connect_now()
         yield context
 
 
-async def migrate(url: str | None = None) -> None:
+async def migrate(url: str) -> None:
     """Apply every pending migration; an up-to-date database is left as it is."""
-    check_sqlite_folder(url or database_url())
+    check_sqlite_folder(url)
     async with TortoiseContext():
         await apply_migrations(config=tortoise_config(url))
 

@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
@@ -29,7 +29,7 @@ ArgsT = TypeVar("ArgsT", bound=Hashable)
 
 
 @dataclass(frozen=True)
-class UpdatePageKey:
+class StatusUpdatePageKey:
     """One issue's page of updates, as asked for by one field."""
 
     issue_id: int
@@ -45,6 +45,20 @@ class MeetingPageKey:
     issue_id: int
     request: PageRequest
     descending: bool = False
+
+
+class IssueDay(NamedTuple):
+    """One issue on one day (for the status in effect then)."""
+
+    issue_id: int
+    day: date
+
+
+class StatusUpdateCountKey(NamedTuple):
+    """How many updates one issue has, counting retracted ones or not."""
+
+    issue_id: int
+    include_retracted: bool
 
 
 def _by_id(
@@ -75,10 +89,10 @@ async def _grouped(
     return [results[key] for key in keys]
 
 
-async def _load_update_pages(
-    keys: list[UpdatePageKey],
+async def _status_update_pages(
+    keys: list[StatusUpdatePageKey],
 ) -> list[Page[models.StatusUpdate]]:
-    async def load(key: UpdatePageKey, ids: list[int]) -> dict[int, Any]:
+    async def load(key: StatusUpdatePageKey, ids: list[int]) -> dict[int, Any]:
         source = UPDATES_OF_ISSUE if key.include_retracted else LIVE_UPDATES_OF_ISSUE
         ordering = history_ordering(descending=key.descending)
         return await pages_per_parent(source, ids, ordering, key.request)
@@ -91,7 +105,7 @@ async def _load_update_pages(
     )
 
 
-async def _load_meeting_pages(keys: list[MeetingPageKey]) -> list[Page[models.Meeting]]:
+async def _meeting_pages(keys: list[MeetingPageKey]) -> list[Page[models.Meeting]]:
     async def load(key: MeetingPageKey, ids: list[int]) -> dict[int, Any]:
         ordering = meeting_ordering(descending=key.descending)
         return await pages_per_parent(MEETINGS_OF_ISSUE, ids, ordering, key.request)
@@ -101,18 +115,18 @@ async def _load_meeting_pages(keys: list[MeetingPageKey]) -> list[Page[models.Me
     )
 
 
-async def _load_statuses_on(keys: list[tuple[int, date]]) -> list[IssueStatus | None]:
-    async def load(key: tuple[int, date], ids: list[int]) -> dict[int, Any]:
-        found = await statuses_on(key[1], issue_ids=ids)
+async def _statuses_on_days(keys: list[IssueDay]) -> list[IssueStatus | None]:
+    async def load(key: IssueDay, ids: list[int]) -> dict[int, Any]:
+        found = await statuses_on(key.day, issue_ids=ids)
         return {pk: found.get(pk) for pk in ids}
 
-    return await _grouped(keys, lambda k: k[1], lambda k: k[0], load)
+    return await _grouped(keys, lambda k: k.day, lambda k: k.issue_id, load)
 
 
-async def _load_update_counts(keys: list[tuple[int, bool]]) -> list[int]:
-    async def load(key: tuple[int, bool], ids: list[int]) -> dict[int, Any]:
+async def _status_update_counts(keys: list[StatusUpdateCountKey]) -> list[int]:
+    async def load(key: StatusUpdateCountKey, ids: list[int]) -> dict[int, Any]:
         queryset = models.StatusUpdate.filter(issue_id__in=ids)
-        if not key[1]:
+        if not key.include_retracted:
             queryset = queryset.filter(retracted_at__isnull=True)
         rows = (
             await queryset.group_by("issue_id")
@@ -122,10 +136,12 @@ async def _load_update_counts(keys: list[tuple[int, bool]]) -> list[int]:
         counts = {row["issue_id"]: row["n"] for row in rows}
         return {pk: counts.get(pk, 0) for pk in ids}
 
-    return await _grouped(keys, lambda k: k[1], lambda k: k[0], load)
+    return await _grouped(
+        keys, lambda k: k.include_retracted, lambda k: k.issue_id, load
+    )
 
 
-async def _load_meeting_counts(issue_ids: list[int]) -> list[int]:
+async def _meeting_counts(issue_ids: list[int]) -> list[int]:
     rows = (
         await models.MeetingIssue.filter(issue_id__in=issue_ids)
         .group_by("issue_id")
@@ -136,7 +152,7 @@ async def _load_meeting_counts(issue_ids: list[int]) -> list[int]:
     return [counts.get(pk, 0) for pk in issue_ids]
 
 
-async def _load_issues_of_meetings(meeting_ids: list[int]) -> list[list[models.Issue]]:
+async def _issues_of_meetings(meeting_ids: list[int]) -> list[list[models.Issue]]:
     links = await models.MeetingIssue.filter(meeting_id__in=meeting_ids).values(
         "meeting_id", "issue_id"
     )
@@ -150,47 +166,48 @@ async def _load_issues_of_meetings(meeting_ids: list[int]) -> list[list[models.I
     return [sorted(by_meeting[pk], key=lambda i: i.slug) for pk in meeting_ids]
 
 
-async def _load_previous_statuses(update_ids: list[int]) -> list[IssueStatus | None]:
+async def _previous_statuses(update_ids: list[int]) -> list[IssueStatus | None]:
     found = await previous_statuses(update_ids)
     return [found.get(pk) for pk in update_ids]
 
 
 @dataclass
 class Loaders:
-    """The loaders of one request; never shared between requests."""
+    """The loaders of one request, named `<what they return>_by_<key>`; never
+    shared between requests."""
 
-    relationships: DataLoader[int, models.Relationship | None] = field(
+    relationship_by_id: DataLoader[int, models.Relationship | None] = field(
         default_factory=lambda: DataLoader(_by_id(models.Relationship))
     )
-    issues: DataLoader[int, models.Issue | None] = field(
+    issue_by_id: DataLoader[int, models.Issue | None] = field(
         default_factory=lambda: DataLoader(_by_id(models.Issue))
     )
-    updates: DataLoader[int, models.StatusUpdate | None] = field(
+    status_update_by_id: DataLoader[int, models.StatusUpdate | None] = field(
         default_factory=lambda: DataLoader(_by_id(models.StatusUpdate))
     )
-    meetings: DataLoader[int, models.Meeting | None] = field(
+    meeting_by_id: DataLoader[int, models.Meeting | None] = field(
         default_factory=lambda: DataLoader(_by_id(models.Meeting))
     )
-    update_pages: DataLoader[UpdatePageKey, Page[models.StatusUpdate]] = field(
-        default_factory=lambda: DataLoader(_load_update_pages)
+    status_update_page_by_issue: DataLoader[
+        StatusUpdatePageKey, Page[models.StatusUpdate]
+    ] = field(default_factory=lambda: DataLoader(_status_update_pages))
+    meeting_page_by_issue: DataLoader[MeetingPageKey, Page[models.Meeting]] = field(
+        default_factory=lambda: DataLoader(_meeting_pages)
     )
-    meeting_pages: DataLoader[MeetingPageKey, Page[models.Meeting]] = field(
-        default_factory=lambda: DataLoader(_load_meeting_pages)
+    status_by_issue_day: DataLoader[IssueDay, IssueStatus | None] = field(
+        default_factory=lambda: DataLoader(_statuses_on_days)
     )
-    statuses_on: DataLoader[tuple[int, date], IssueStatus | None] = field(
-        default_factory=lambda: DataLoader(_load_statuses_on)
+    status_update_count_by_issue: DataLoader[StatusUpdateCountKey, int] = field(
+        default_factory=lambda: DataLoader(_status_update_counts)
     )
-    update_counts: DataLoader[tuple[int, bool], int] = field(
-        default_factory=lambda: DataLoader(_load_update_counts)
+    meeting_count_by_issue: DataLoader[int, int] = field(
+        default_factory=lambda: DataLoader(_meeting_counts)
     )
-    meeting_counts: DataLoader[int, int] = field(
-        default_factory=lambda: DataLoader(_load_meeting_counts)
+    issues_by_meeting: DataLoader[int, list[models.Issue]] = field(
+        default_factory=lambda: DataLoader(_issues_of_meetings)
     )
-    issues_of_meetings: DataLoader[int, list[models.Issue]] = field(
-        default_factory=lambda: DataLoader(_load_issues_of_meetings)
-    )
-    previous_statuses: DataLoader[int, IssueStatus | None] = field(
-        default_factory=lambda: DataLoader(_load_previous_statuses)
+    previous_status_by_update: DataLoader[int, IssueStatus | None] = field(
+        default_factory=lambda: DataLoader(_previous_statuses)
     )
 
     def release(self) -> None:

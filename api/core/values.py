@@ -4,9 +4,9 @@ import datetime as dt
 
 import strawberry
 
+import models.partial_date
+import models.validation
 from models.enums import DatePrecision
-from models.partial_date import PartialDate as DomainPartialDate
-from models.validation import Source as DomainSource
 
 
 @strawberry.type(
@@ -26,7 +26,7 @@ class PartialDate:
     @classmethod
     def of(cls, first_day: dt.date, precision: DatePrecision) -> "PartialDate":
         """Expose a stored partial date."""
-        text = DomainPartialDate(first_day, precision).text
+        text = models.partial_date.PartialDate(first_day, precision).text
         return cls(date=first_day, precision=precision, text=text)
 
 
@@ -61,8 +61,10 @@ class SourceInput:
     )
 
     @staticmethod
-    def to_domain(given: "SourceInput | None") -> DomainSource | None:
+    def to_domain(given: "SourceInput | None") -> models.validation.Source | None:
         """The domain's source value, or None when none was given."""
         if given is None:
             return None
-        return DomainSource(url=given.url, title=given.title, publisher=given.publisher)
+        return models.validation.Source(
+            url=given.url, title=given.title, publisher=given.publisher
+        )

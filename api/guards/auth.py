@@ -6,9 +6,7 @@ GraphQL runs; the secret itself is never logged or echoed.
 """
 
 from dataclasses import dataclass
-from enum import Enum
 
-import strawberry
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -20,34 +18,23 @@ from models.tokens import find_token
 CHALLENGE = 'Bearer realm="bilateral"'
 
 
-@strawberry.enum(description="Who the client is, as far as the API can tell.")
-class ViewerRole(Enum):
-    ANONYMOUS = strawberry.enum_value(
-        "ANONYMOUS", description="No token was sent: public reads only."
-    )
-    READER = strawberry.enum_value("READER", description="A reader token.")
-    EDITOR = strawberry.enum_value(
-        "EDITOR", description="An editor token: reads and mutations."
-    )
-    ADMIN = strawberry.enum_value(
-        "ADMIN", description="An admin token: also manages tokens."
-    )
-
-
 @dataclass(frozen=True)
 class Viewer:
-    """The token behind a request, or nobody."""
+    """Who is asking: the token behind a request, or nobody.
+
+    The schema shows it as the `Viewer` type (api.tokens.types.ViewerProfile).
+    """
 
     name: str | None
-    role: ViewerRole
+    role: TokenRole | None  # None: anonymous
 
     @property
-    def can_write(self) -> bool:
-        """Editors and admins may call mutations."""
-        return self.role in (ViewerRole.EDITOR, ViewerRole.ADMIN)
+    def is_anonymous(self) -> bool:
+        """No token was sent."""
+        return self.role is None
 
 
-ANONYMOUS = Viewer(name=None, role=ViewerRole.ANONYMOUS)
+ANONYMOUS = Viewer(name=None, role=None)
 
 
 class AuthenticationMiddleware:
@@ -78,7 +65,7 @@ async def viewer_of_credentials(header: str) -> Viewer | None:
     token = await find_token(secret.strip())
     if token is None:
         return None
-    return Viewer(name=token.name, role=ViewerRole(TokenRole(token.role).value))
+    return Viewer(name=token.name, role=TokenRole(token.role))
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:

@@ -67,10 +67,10 @@ class PaceExpensiveOperations(SchemaExtension):
     ) -> Any:
         context = info.context
         price = getattr(context, "price", None)
-        pacer = context.gate.pacer
+        pacer = context.services.gate.pacer
         if price is None or pacer.running == 0 or not _holds_many(info):
             return _next(root, info, *args, **kwargs)
-        if not context.gate.is_expensive(price):
+        if not context.services.gate.is_expensive(price):
             return _next(root, info, *args, **kwargs)
         return _in_turn(pacer, _next, root, info, args, kwargs)
 

@@ -26,17 +26,27 @@ from strawberry.types.graphql import OperationType
 
 from api.core.errors import ErrorCode
 from api.core.relay import article
-from api.guards.auth import Viewer, ViewerRole
+from api.guards.auth import Viewer
+from models.enums import TokenRole
 
 HOW_TO_AUTHENTICATE = "Send `Authorization: Bearer <secret>`."
 DEFINITION = "strawberry-definition"
+
+
+class ReadPolicy(Protocol):
+    """What a permission reads of the app's services (api.context.Services)."""
+
+    @property
+    def public_read(self) -> bool: ...
 
 
 class PermissionContext(Protocol):
     """What a permission reads of the request context (api.context.Context)."""
 
     viewer: Viewer
-    public_read: bool
+
+    @property
+    def services(self) -> ReadPolicy: ...
 
 
 class AuthorizationError(GraphQLError):
@@ -66,7 +76,7 @@ class CanRead(ContextPermission):
 
     @classmethod
     def check(cls, context: PermissionContext) -> None:
-        if context.public_read or context.viewer.role is not ViewerRole.ANONYMOUS:
+        if context.services.public_read or not context.viewer.is_anonymous:
             return
         raise AuthorizationError(
             ErrorCode.UNAUTHENTICATED,
@@ -79,7 +89,7 @@ class CanWrite(ContextPermission):
 
     @classmethod
     def check(cls, context: PermissionContext) -> None:
-        _require(context, {ViewerRole.EDITOR, ViewerRole.ADMIN}, "editor or admin")
+        _require(context, {TokenRole.EDITOR, TokenRole.ADMIN}, "editor or admin")
 
 
 class IsAdmin(ContextPermission):
@@ -87,7 +97,7 @@ class IsAdmin(ContextPermission):
 
     @classmethod
     def check(cls, context: PermissionContext) -> None:
-        _require(context, {ViewerRole.ADMIN}, "admin")
+        _require(context, {TokenRole.ADMIN}, "admin")
 
 
 READ: list[type[BasePermission]] = [CanRead]
@@ -166,9 +176,9 @@ def _fields_of(
                 yield from _fields_of(fragment.selection_set, document)
 
 
-def _require(context: PermissionContext, roles: set[ViewerRole], least: str) -> None:
+def _require(context: PermissionContext, roles: set[TokenRole], least: str) -> None:
     viewer = context.viewer
-    if viewer.role is ViewerRole.ANONYMOUS:
+    if viewer.role is None:
         raise AuthorizationError(
             ErrorCode.UNAUTHENTICATED,
             f"This needs {article(least)} {least} token. {HOW_TO_AUTHENTICATE}",

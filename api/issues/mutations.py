@@ -142,7 +142,7 @@ async def issue_create(
         raised_by=input.raised_by,
         idempotency_key=input.idempotency_key,
         actor=info.context.actor,
-        publish=info.context.publish,
+        publish=info.context.services.publish,
     )
     return IssueCreateSuccess(
         issue=Issue.from_row(written.issue), replayed=written.replayed
@@ -164,7 +164,7 @@ async def issue_edit(
         changes,
         expected_version=input.expected_version,
         actor=info.context.actor,
-        publish=info.context.publish,
+        publish=info.context.services.publish,
     )
     return IssueEditSuccess(
         issue=Issue.from_row(written.issue), changed=written.changed
@@ -180,7 +180,7 @@ async def issue_archive(
         input.archived,
         expected_version=input.expected_version,
         actor=info.context.actor,
-        publish=info.context.publish,
+        publish=info.context.services.publish,
     )
     return IssueArchiveSuccess(
         issue=Issue.from_row(written.issue), changed=written.changed

@@ -9,7 +9,12 @@ import strawberry
 import models
 from api.context import Context
 from api.core.enums import IssueCategory, IssueStatus, SortDirection
-from api.core.loaders import MeetingPageKey, UpdatePageKey
+from api.core.loaders import (
+    IssueDay,
+    MeetingPageKey,
+    StatusUpdateCountKey,
+    StatusUpdatePageKey,
+)
 from api.core.relay import (
     After,
     Before,
@@ -99,8 +104,8 @@ class Issue(Node):
     ) -> Annotated["StatusUpdate", strawberry.lazy("api.status_updates.types")] | None:
         from api.status_updates.types import StatusUpdate
 
-        key = UpdatePageKey(self.row.pk, LATEST, descending=True)
-        page = await info.context.loaders.update_pages.load(key)
+        key = StatusUpdatePageKey(self.row.pk, LATEST, descending=True)
+        page = await info.context.loaders.status_update_page_by_issue.load(key)
         return StatusUpdate.from_row(page.rows[0]) if page.rows else None
 
     @strawberry.field(
@@ -112,7 +117,8 @@ class Issue(Node):
         info: strawberry.Info[Context],
         date: Annotated[date, strawberry.argument(description="The day to look at.")],
     ) -> IssueStatus | None:
-        return await info.context.loaders.statuses_on.load((self.row.pk, date))
+        key = IssueDay(self.row.pk, date)
+        return await info.context.loaders.status_by_issue_day.load(key)
 
     @strawberry.field(description="The status history, chronological by default.")
     async def updates(
@@ -133,15 +139,15 @@ class Issue(Node):
         from api.status_updates.types import StatusUpdate
 
         request = page_request(first, after, last, before)
-        info.context.loaders.issues.prime(self.row.pk, self.row)
+        info.context.loaders.issue_by_id.prime(self.row.pk, self.row)
         descending = order is SortDirection.DESC
-        key = UpdatePageKey(self.row.pk, request, descending, include_retracted)
-        page = await info.context.loaders.update_pages.load(key)
-        count_key = (self.row.pk, include_retracted)
+        key = StatusUpdatePageKey(self.row.pk, request, descending, include_retracted)
+        page = await info.context.loaders.status_update_page_by_issue.load(key)
+        count_key = StatusUpdateCountKey(self.row.pk, include_retracted)
         return connection_of(
             page,
             StatusUpdate.from_row,
-            lambda: info.context.loaders.update_counts.load(count_key),
+            lambda: info.context.loaders.status_update_count_by_issue.load(count_key),
         )
 
     @strawberry.field(
@@ -160,11 +166,11 @@ class Issue(Node):
 
         request = page_request(first, after, last, before)
         key = MeetingPageKey(self.row.pk, request, order is SortDirection.DESC)
-        page = await info.context.loaders.meeting_pages.load(key)
+        page = await info.context.loaders.meeting_page_by_issue.load(key)
         return connection_of(
             page,
             Meeting.from_row,
-            lambda: info.context.loaders.meeting_counts.load(self.row.pk),
+            lambda: info.context.loaders.meeting_count_by_issue.load(self.row.pk),
         )
 
 

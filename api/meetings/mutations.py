@@ -79,7 +79,7 @@ async def meeting_record(
         issue_ids=issue_ids,
         idempotency_key=input.idempotency_key,
         actor=info.context.actor,
-        publish=info.context.publish,
+        publish=info.context.services.publish,
     )
     return MeetingRecordSuccess(
         meeting=Meeting.from_row(written.meeting), replayed=written.replayed

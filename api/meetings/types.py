@@ -58,7 +58,7 @@ class Meeting(Node):
     ) -> list[Annotated["Issue", strawberry.lazy("api.issues.types")]]:
         from api.issues.types import Issue
 
-        rows = await info.context.loaders.issues_of_meetings.load(self.row.pk)
+        rows = await info.context.loaders.issues_by_meeting.load(self.row.pk)
         return [Issue.from_row(row) for row in rows]
 
 

@@ -63,6 +63,6 @@ class Relationship(Node):
 
 async def load_relationship(context: Context, pk: int) -> Relationship:
     """The relationship a row points at, through the request's loader."""
-    row = await context.loaders.relationships.load(pk)
+    row = await context.loaders.relationship_by_id.load(pk)
     assert row is not None  # a foreign key guarantees it
     return Relationship.from_row(row)

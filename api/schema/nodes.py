@@ -14,10 +14,10 @@ from api.status_updates.types import StatusUpdate
 def _fetchers(context: Context) -> dict[str, Callable[[int], Awaitable[Any]]]:
     loaders = context.loaders
     return {
-        "Relationship": loaders.relationships.load,
-        "Issue": loaders.issues.load,
-        "StatusUpdate": loaders.updates.load,
-        "Meeting": loaders.meetings.load,
+        "Relationship": loaders.relationship_by_id.load,
+        "Issue": loaders.issue_by_id.load,
+        "StatusUpdate": loaders.status_update_by_id.load,
+        "Meeting": loaders.meeting_by_id.load,
     }
 
 

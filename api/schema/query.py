@@ -30,7 +30,7 @@ from api.schema.nodes import fetch_node, resolve_node
 from api.status_updates.queries import list_updates
 from api.status_updates.types import StatusUpdate, StatusUpdateFilter
 from api.tokens.queries import tokens, viewer
-from api.tokens.types import ApiToken, Viewer
+from api.tokens.types import ApiToken, ViewerProfile
 from models.queries import status_counts
 
 MAX_NODES = 100
@@ -173,7 +173,7 @@ class Query:
         description="What this operation cost and what is left of the client's "
         "budget; null only where the operation was not priced.",
     )
-    viewer: Viewer = strawberry.field(
+    viewer: ViewerProfile = strawberry.field(
         resolver=viewer,
         description="Who the client is: the token's name and role, or anonymous.",
     )

@@ -105,7 +105,7 @@ async def issue_update_status(
         expected_version=input.expected_version,
         idempotency_key=input.idempotency_key,
         actor=info.context.actor,
-        publish=info.context.publish,
+        publish=info.context.services.publish,
     )
     issue, update = _expose(info.context, written)
     return IssueUpdateStatusSuccess(
@@ -124,7 +124,7 @@ async def status_update_retract(
         reason=input.reason,
         expected_version=input.expected_version,
         actor=info.context.actor,
-        publish=info.context.publish,
+        publish=info.context.services.publish,
     )
     issue, update = _expose(info.context, written)
     return StatusUpdateRetractSuccess(issue=issue, update=update)
@@ -132,5 +132,5 @@ async def status_update_retract(
 
 def _expose(context: Context, written: UpdateWritten) -> tuple[Issue, StatusUpdate]:
     # The update's `issue` field can reuse the row we already hold.
-    context.loaders.issues.prime(written.issue.id, written.issue)
+    context.loaders.issue_by_id.prime(written.issue.id, written.issue)
     return Issue.from_row(written.issue), StatusUpdate.from_row(written.update)

@@ -57,9 +57,9 @@ class Subscription:
 async def _events(
     context: Context, scope: FeedScope, start: int | None
 ) -> AsyncGenerator[StatusUpdate, None]:
-    assert context.hub is not None, "the app serves subscriptions with a hub"
+    hub = context.services.hub
     try:
-        async for item in context.hub.stream(scope, start, context.viewer.name):
+        async for item in hub.stream(scope, start, context.viewer.name):
             # Each event is a fresh read: nothing cached for an earlier one is reused.
             context.loaders = Loaders()
             yield StatusUpdate.from_feed(item)

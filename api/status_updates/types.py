@@ -84,7 +84,7 @@ class StatusUpdate(Node):
 
         if self.feed_item is not None:
             return Issue.from_row(self.feed_item.issue)
-        row = await info.context.loaders.issues.load(self.row.issue_id)
+        row = await info.context.loaders.issue_by_id.load(self.row.issue_id)
         assert row is not None  # a foreign key guarantees it
         return Issue.from_row(row)
 
@@ -97,7 +97,7 @@ class StatusUpdate(Node):
     ) -> IssueStatus | None:
         if self.feed_item is not None:
             return self.feed_item.previous_status
-        return await info.context.loaders.previous_statuses.load(self.row.pk)
+        return await info.context.loaders.previous_status_by_update.load(self.row.pk)
 
 
 @strawberry.input(description="Which updates the feed returns; every field narrows it.")

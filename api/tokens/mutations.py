@@ -62,5 +62,5 @@ async def token_revoke(
     info: strawberry.Info[Context],
     input: Annotated[TokenRevokeInput, strawberry.argument(description="What to do.")],
 ) -> TokenRevokeResult:
-    revoked = await revoke_token(input.name, publish=info.context.publish)
+    revoked = await revoke_token(input.name, publish=info.context.services.publish)
     return TokenRevokeSuccess(token=ApiToken.from_row(revoked))

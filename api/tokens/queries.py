@@ -3,13 +3,12 @@
 import strawberry
 
 from api.context import Context
-from api.tokens.types import ApiToken, Viewer
+from api.tokens.types import ApiToken, ViewerProfile
 from models.tokens import list_tokens
 
 
-def viewer(info: strawberry.Info[Context]) -> Viewer:
-    found = info.context.viewer
-    return Viewer(name=found.name, role=found.role)
+def viewer(info: strawberry.Info[Context]) -> ViewerProfile:
+    return ViewerProfile.of(info.context.viewer)
 
 
 async def tokens() -> list[ApiToken]:

@@ -28,17 +28,14 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.types.unset import UnsetType
 
-from api.context import Context
+from api.context import Context, Services
 from api.core.errors import ErrorCode
 from api.guards.auth import viewer_of, viewer_of_credentials
-from api.guards.gate import Gate
 from api.guards.permissions import AuthorizationError
-from api.live.hub import Hub
 from api.schema.build import BilateralSchema
 from api.schema.build import schema as default_schema
 from api.settings import Settings
 from api.transport.request_id import request_id_of
-from models.events import Publish
 from models.tokens import is_active
 
 
@@ -62,7 +59,7 @@ class AdmittingTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             if isinstance(admitted, list):
                 await operation.send_initial_errors(admitted)
                 return
-            gate, price = context.gate, admitted.price
+            gate, price = context.services.gate, admitted.price
             # A subscription holds no slot for expensive operations while it lives.
             kind = admitted.operation.operation
             held: Any = (
@@ -95,9 +92,7 @@ class BilateralGraphQL(GraphQL[Context, None]):
     def __init__(
         self,
         settings: Settings,
-        publish: Publish,
-        hub: Hub,
-        gate: Gate,
+        services: Services,
         schema: BilateralSchema = default_schema,
     ) -> None:
         super().__init__(
@@ -110,10 +105,7 @@ class BilateralGraphQL(GraphQL[Context, None]):
             max_subscriptions_per_connection=settings.max_subscriptions,
             allowed_origins=settings.allowed_origins,
         )
-        self.settings = settings
-        self.publish = publish
-        self.hub = hub
-        self.gate = gate
+        self.services = services
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -130,11 +122,8 @@ class BilateralGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
             request_id=request_id_of(request),
+            services=self.services,
             viewer=viewer_of(request),
-            public_read=self.settings.public_read,
-            publish=self.publish,
-            hub=self.hub,
-            gate=self.gate,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object]:

@@ -116,7 +116,7 @@ class Live:
 
     async def subscribed(self, count: int = 1) -> None:
         """Wait until the hub holds `count` subscribers."""
-        hub: Hub = self.app.state.hub
+        hub: Hub = self.app.state.services.hub
         await eventually(lambda: len(hub.subscribers) >= count)
 
 

@@ -13,15 +13,15 @@ async def test_released_loaders_hold_no_rows_and_still_load(
     # given loaders that loaded an issue
     loaders = Loaders()
     pk = (await Issue.get(slug="direct-flights")).pk
-    assert (await loaders.issues.load(pk)) is not None
+    assert (await loaders.issue_by_id.load(pk)) is not None
 
     # when they are released
     loaders.release()
 
     # then they hold neither answers nor a batch, and load again if asked
-    assert isinstance(loaders.issues.cache_map, DefaultCache)
-    assert loaders.issues.cache_map.cache_map == {}
-    assert loaders.issues.batch is None
-    again = await loaders.issues.load(pk)
+    assert isinstance(loaders.issue_by_id.cache_map, DefaultCache)
+    assert loaders.issue_by_id.cache_map.cache_map == {}
+    assert loaders.issue_by_id.batch is None
+    again = await loaders.issue_by_id.load(pk)
     assert again is not None
     assert again.pk == pk

@@ -202,7 +202,7 @@ async def test_past_its_slots_an_expensive_operation_is_refused_at_once(
     app = create_app(Settings(heavy_slots=1), manage_database=False)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-        with app.state.gate.slot(price(HEAVY)):
+        with app.state.services.gate.slot(price(HEAVY)):
             # when an expensive query and a cheap one arrive
             refused = await query(http, HEAVY, tokens.reader)
             served = await query(http, RATE, tokens.reader)

@@ -224,7 +224,7 @@ async def test_bad_arguments_are_refused_with_an_error_message(
         assert [(e["message"], e["extensions"]["code"]) for e in reply["payload"]] == [
             (message, "BAD_USER_INPUT")
         ]
-        assert live.app.state.hub.subscribers == set()
+        assert live.app.state.services.hub.subscribers == set()
         await ws.subscribe("good", SUBSCRIBE, {"after": id_of(await last_update())})
         await nothing_more(ws)
 
@@ -325,7 +325,7 @@ async def test_a_connection_holds_a_limited_number_of_subscriptions(
         await ws.subscribe("3", SUBSCRIBE, after)
         refused = await ws.receive()
         await ws.send({"id": "1", "type": "complete"})
-        await eventually(lambda: len(live.app.state.hub.subscribers) == 1)
+        await eventually(lambda: len(live.app.state.services.hub.subscribers) == 1)
         await ws.subscribe("4", SUBSCRIBE, after)
         await live.subscribed(2)
 

@@ -29,7 +29,7 @@ async def test_200_subscribers_each_receive_a_burst_of_50_updates(
     seeded_db: TortoiseContext, seeded_url: str, tokens: Tokens
 ) -> None:
     app = create_app(Settings(database_url=seeded_url), manage_database=False)
-    hub: Hub = app.state.hub
+    hub: Hub = app.state.services.hub
     issue = await Issue.get(slug="border-peace-normalisation")
     async with serving(app) as base, AsyncExitStack() as stack:
         # given 200 clients, each on its own connection, subscribed to everything
@@ -67,7 +67,7 @@ async def statements_to_deliver_one_update(
 ) -> int:
     """SQL statements run between posting one update and its delivery to all."""
     app = create_app(Settings(database_url=seeded_url), manage_database=False)
-    hub: Hub = app.state.hub
+    hub: Hub = app.state.services.hub
     issue = await Issue.get(slug="border-peace-normalisation")
     async with (
         serving(app) as base,
