@@ -6,6 +6,7 @@ import strawberry
 
 from api.context import Context
 from api.core.enums import IssueCategory
+from api.core.inputs import expected_version_field, idempotency_key_field
 from api.core.user_errors import (
     NotFoundError,
     ValidationError,
@@ -14,28 +15,6 @@ from api.core.user_errors import (
 )
 from api.issues.types import Issue
 from models.issue_operations import IssueChanges, create_issue, edit_issue, set_archived
-
-
-def expected_version_field() -> int | None:
-    """The optional `expectedVersion` of every input that changes an issue."""
-    value: int | None = strawberry.field(
-        default=None,
-        description="Refuse the change with a VersionConflictError unless the issue "
-        "is still at this version.",
-    )
-    return value
-
-
-def idempotency_key_field() -> str | None:
-    """The optional `idempotencyKey` of every input that creates something."""
-    value: str | None = strawberry.field(
-        default=None,
-        description="A key of your choice (at most 200 characters), scoped to your "
-        "token. A retry with the same key and input returns the first call's result "
-        "and writes nothing; the same key with another input is refused "
-        "(IDEMPOTENCY_KEY_REUSED).",
-    )
-    return value
 
 
 @strawberry.input(description="A new issue; it starts with no history.")

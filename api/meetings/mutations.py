@@ -5,9 +5,9 @@ from typing import Annotated
 import strawberry
 
 from api.context import Context
+from api.core.inputs import idempotency_key_field
 from api.core.user_errors import NotFoundError, ValidationError, input_id
 from api.core.values import SourceInput
-from api.issues.mutations import idempotency_key_field
 from api.meetings.types import Meeting
 from models.meeting_operations import record_meeting
 

@@ -6,6 +6,7 @@ import strawberry
 
 from api.context import Context
 from api.core.enums import IssueStatus
+from api.core.inputs import expected_version_field, idempotency_key_field
 from api.core.user_errors import (
     NotFoundError,
     ValidationError,
@@ -13,7 +14,6 @@ from api.core.user_errors import (
     input_id,
 )
 from api.core.values import SourceInput
-from api.issues.mutations import expected_version_field, idempotency_key_field
 from api.issues.types import Issue
 from api.status_updates.types import StatusUpdate
 from models.status_operations import (
