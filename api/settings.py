@@ -43,6 +43,8 @@ class Settings:
     header_timeout_seconds: float = 10.0
     max_connections: int = 1_000
     trusted_proxies: tuple[str, ...] = ()
+    response_cache_entries: int = 2_000
+    response_cache_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -83,6 +85,10 @@ class Settings:
             ),
             max_connections=_number(env, "BILATERAL_MAX_CONNECTIONS", 1_000, int),
             trusted_proxies=_trusted_proxies(env),
+            response_cache_entries=_response_cache(env),
+            response_cache_bytes=_number(
+                env, "BILATERAL_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024, int
+            ),
         )
 
 
@@ -98,6 +104,25 @@ def _limits(env: Mapping[str, str]) -> Limits:
         body_bytes=_number(env, "BILATERAL_MAX_BODY_BYTES", defaults.body_bytes, int),
         nodes=_number(env, "BILATERAL_MAX_NODES", defaults.nodes, int),
     )
+
+
+def _response_cache(env: Mapping[str, str]) -> int:
+    """`BILATERAL_RESPONSE_CACHE`: on (2,000 answers), off, or a number of answers."""
+    name = "BILATERAL_RESPONSE_CACHE"
+    raw = env.get(name, "").strip().lower()
+    if raw in TRUE_WORDS - {"1"} or not raw:
+        return 2_000
+    if raw in FALSE_WORDS:
+        return 0
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise SettingsError(
+            f"{name} must be on, off or a number of answers to keep; got {raw!r}."
+        )
+    return value
 
 
 class SettingsError(ValueError):

@@ -4,6 +4,7 @@ The tables are re-exported here, so callers write `models.Issue`.
 """
 
 from models.api_token import ApiToken
+from models.data_generation import DataGeneration
 from models.feed_entry import FeedEntry
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
@@ -14,6 +15,7 @@ from models.status_update import StatusUpdate
 
 __all__ = [
     "ApiToken",
+    "DataGeneration",
     "FeedEntry",
     "IdempotencyKey",
     "Issue",

@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "models.idempotency",
     "models.feed_entry",
     "models.rate_window",
+    "models.data_generation",
 ]
 
 

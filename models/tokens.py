@@ -93,7 +93,13 @@ async def revoke_token(name: str, publish: Publish = discard) -> ApiToken:
         raise NotFoundError("name", "token", None, message)
     if token.revoked_at is not None:
         return token
-    await ApiToken.filter(id=token.id, revoked_at__isnull=True).update(revoked_at=now())
+
+    async def write() -> None:
+        await ApiToken.filter(id=token.id, revoked_at__isnull=True).update(
+            revoked_at=now()
+        )
+
+    await atomically(write)
     await token.refresh_from_db()
     event = Event(EventKind.TOKEN_REVOKED, token_name=token.name)
     await publish_committed(publish, event)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from models.data_generation import bump_generation
 from models.errors import (
     InvalidInputError,
     NotFoundError,
@@ -40,7 +41,9 @@ async def atomically(work: Callable[[], Awaitable[Result]]) -> Result:
     for attempt in range(1, ATTEMPTS + 1):
         try:
             async with in_transaction():
-                return await work()
+                result = await work()
+                await bump_generation()
+                return result
         except (IntegrityError, StaleReadError):
             if attempt == ATTEMPTS:
                 raise

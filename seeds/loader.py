@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from models.data_generation import bump_generation
 from models.derived_status import derive_status
 from models.enums import IssueCategory, IssueStatus
 from models.feed import record_missing_entries
@@ -57,6 +58,7 @@ async def load_seeds() -> SeedReport:
         for name in SEED_FILES:
             await _load_relationship_data(read_seed(name), report)
         await record_missing_entries()
+        await bump_generation()
     return report
 
 

@@ -12,11 +12,13 @@ from tortoise.models import Model
 
 from models.api_token import ApiToken
 from models.config import tortoise_config
+from models.data_generation import DataGeneration, current_generation
 from models.database import fetch_all, migrate, open_database
 from models.enums import FeedKind
 from models.feed_entry import FeedEntry
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
+from models.issue_operations import IssueChanges, edit_issue
 from models.meeting import Meeting, MeetingIssue
 from models.rate_window import RateWindow
 from models.relationship import Relationship
@@ -52,6 +54,7 @@ TABLES = {
     "idempotency_key",
     "feed_entry",
     "rate_window",
+    "data_generation",
 }
 MODELS: tuple[type[Model], ...] = (
     Relationship,
@@ -63,6 +66,7 @@ MODELS: tuple[type[Model], ...] = (
     IdempotencyKey,
     FeedEntry,
     RateWindow,
+    DataGeneration,
 )
 
 
@@ -207,3 +211,8 @@ async def test_upgrading_a_database_with_history_keeps_it(database_url: str) -> 
         assert await Issue.filter(slug="border-talks", version=2).exists()
         assert await ApiToken.all().count() == 0
         assert await IdempotencyKey.all().count() == 0
+
+        # and the data generation starts at 0 and moves with the first write
+        assert await current_generation() == 0
+        await edit_issue(1, IssueChanges(title="Border talks resumed"), actor="cli")
+        assert await current_generation() == 1

@@ -36,6 +36,7 @@ from api.transport.http import (
     request_error_response,
     respond,
 )
+from api.transport.response_cache import ResponseCache
 
 ARRIVAL_POINTS = 1
 
@@ -54,6 +55,9 @@ class GraphQLEndpoint:
         self.schema = schema
         self.view = view
         self.gate = gate
+        self.cache = ResponseCache(
+            settings.response_cache_entries, settings.response_cache_bytes
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -87,8 +91,16 @@ class GraphQLEndpoint:
             if isinstance(checked, list):
                 headers = rate_limit_headers(charge)
                 return request_error_response(checked, media_type, headers)
+            cost = checked.price.cost
+            key = self.cache.key_for(
+                graphql_request.query, graphql_request.operation_name, checked, viewer
+            )
+            generation = await self.cache.generation() if key is not None else 0
+            if key is not None and (kept := self.cache.get(key, generation)):
+                # A kept answer costs what running it would, but takes no slot.
+                charge = await self.gate.charge(viewer, request, cost, paid=charge)
+                return respond(kept, 200, media_type, rate_limit_headers(charge))
             with self.gate.slot(checked.price):
-                cost = checked.price.cost
                 charge = await self.gate.charge(viewer, request, cost, paid=charge)
                 result = await self._execute(request, graphql_request, checked, charge)
         except RateLimitedError as refused:
@@ -101,6 +113,8 @@ class GraphQLEndpoint:
             error.headers.update(rate_limit_headers(charge))
             return http_error_response(error, media_type)
         body = dict(process_result(result))
+        if key is not None:
+            self.cache.put(key, generation, body)
         return respond(body, 200, media_type, rate_limit_headers(charge))
 
     def check(self, graphql_request: GraphQLRequest) -> Admitted | list[GraphQLError]:
