@@ -26,6 +26,7 @@ from api.guards.parsing import Admitted
 from api.guards.rate_limit import Charge
 from api.schema.build import BilateralSchema
 from api.settings import Settings
+from api.transport.caching import policy_for
 from api.transport.graphql_app import BilateralGraphQL
 from api.transport.http import (
     GraphQLRequest,
@@ -101,7 +102,8 @@ class GraphQLEndpoint:
             error.headers.update(rate_limit_headers(charge))
             return http_error_response(error, media_type)
         body = dict(process_result(result))
-        return respond(body, 200, media_type, rate_limit_headers(charge))
+        cache = policy_for(graphql_request.method, viewer)
+        return respond(body, 200, media_type, rate_limit_headers(charge), cache)
 
     def check(self, graphql_request: GraphQLRequest) -> Admitted | list[GraphQLError]:
         """Refusals of a well-formed request before it runs, or what it will run.
