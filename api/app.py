@@ -25,6 +25,7 @@ from api.live.hub import Hub
 from api.schema.build import SchemaOptions, build_schema
 from api.settings import Settings
 from api.transport.caching import ConditionalGetMiddleware
+from api.transport.compression import compressed
 from api.transport.endpoint import GraphQLEndpoint
 from api.transport.graphql_app import BilateralGraphQL
 from api.transport.http import refused_write_response
@@ -158,10 +159,12 @@ def _lifespan(
 
 
 def _add_middleware(app: Starlette, settings: Settings) -> None:
-    """Authentication inside request ids, inside conditional GETs; CORS and proxy
+    """Authentication inside request ids, inside compression, inside conditional
+    GETs (which compare the tag of the representation as sent); CORS and proxy
     headers when configured."""
     app.add_middleware(AuthenticationMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(compressed)
     app.add_middleware(ConditionalGetMiddleware)
     if settings.cors_origins:
         app.add_middleware(
