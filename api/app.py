@@ -24,6 +24,8 @@ from api.live.bus import bus_for
 from api.live.hub import Hub
 from api.schema.build import SchemaOptions, build_schema
 from api.settings import Settings
+from api.transport.caching import ConditionalGetMiddleware
+from api.transport.compression import compressed
 from api.transport.endpoint import GraphQLEndpoint
 from api.transport.graphql_app import BilateralGraphQL
 from api.transport.http import refused_write_response
@@ -157,17 +159,27 @@ def _lifespan(
 
 
 def _add_middleware(app: Starlette, settings: Settings) -> None:
-    """Authentication inside request ids; CORS and proxy headers when configured."""
+    """Authentication inside request ids, inside compression, inside conditional
+    GETs (which compare the tag of the representation as sent); CORS and proxy
+    headers when configured."""
     app.add_middleware(AuthenticationMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(compressed)
+    app.add_middleware(ConditionalGetMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "X-Request-ID",
+                "If-None-Match",
+            ],
             expose_headers=[
                 "X-Request-ID",
+                "ETag",
                 "Retry-After",
                 "RateLimit-Limit",
                 "RateLimit-Remaining",

@@ -26,6 +26,7 @@ from api.guards.parsing import Admitted
 from api.guards.rate_limit import Charge
 from api.schema.build import BilateralSchema
 from api.settings import Settings
+from api.transport.caching import policy_for
 from api.transport.graphql_app import BilateralGraphQL
 from api.transport.http import (
     GraphQLRequest,
@@ -99,7 +100,9 @@ class GraphQLEndpoint:
             if key is not None and (kept := self.cache.get(key, generation)):
                 # A kept answer costs what running it would, but takes no slot.
                 charge = await self.gate.charge(viewer, request, cost, paid=charge)
-                return respond(kept, 200, media_type, rate_limit_headers(charge))
+                policy = policy_for(graphql_request.method, viewer)
+                headers = rate_limit_headers(charge)
+                return respond(kept, 200, media_type, headers, policy)
             with self.gate.slot(checked.price):
                 charge = await self.gate.charge(viewer, request, cost, paid=charge)
                 result = await self._execute(request, graphql_request, checked, charge)
@@ -115,7 +118,8 @@ class GraphQLEndpoint:
         body = dict(process_result(result))
         if key is not None:
             self.cache.put(key, generation, body)
-        return respond(body, 200, media_type, rate_limit_headers(charge))
+        policy = policy_for(graphql_request.method, viewer)
+        return respond(body, 200, media_type, rate_limit_headers(charge), policy)
 
     def check(self, graphql_request: GraphQLRequest) -> Admitted | list[GraphQLError]:
         """Refusals of a well-formed request before it runs, or what it will run.

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.core.errors import ErrorCode
+from api.transport.caching import CachePolicy, make_revalidatable
 from models.failures import refusal_message, write_refusal
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -254,23 +255,32 @@ def http_error_response(error: RequestError, media_type: str | None) -> Response
 
 
 def respond(
-    body: dict[str, Any], status: int, media_type: str, headers: Mapping[str, str]
+    body: dict[str, Any],
+    status: int,
+    media_type: str,
+    headers: Mapping[str, str],
+    cache: CachePolicy = CachePolicy.NO_STORE,
 ) -> Response:
     """A JSON response in the given media type, UTF-8, varying by Accept.
 
     An execution result with no data because the database refused a write is 503
     under the new media type (where the specification leaves the status to us),
-    and keeps its status under `application/json`.
+    and keeps its status under `application/json`. Only an answer of 200 without
+    errors is kept by caches, under `cache`, with an entity tag; any other is
+    `no-store`.
     """
     if status == 200 and media_type == GRAPHQL_RESPONSE and _is_unavailable(body):
         status = 503
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS), **headers}
-    return GraphQLResponse(
+    response = GraphQLResponse(
         body,
         status_code=status,
         media_type=f"{media_type}; charset=utf-8",
-        headers={"Vary": "Accept", **headers},
+        headers={"Vary": "Accept", "Cache-Control": CachePolicy.NO_STORE, **headers},
     )
+    if cache is not CachePolicy.NO_STORE and status == 200 and "errors" not in body:
+        make_revalidatable(response, cache)
+    return response
 
 
 def _is_unavailable(body: dict[str, Any]) -> bool:
