@@ -23,6 +23,7 @@ from api.core.errors import ErrorCode
 from api.guards.auth import viewer_of
 from api.guards.gate import BusyError, Gate, RateLimitedError, rate_limit_headers
 from api.guards.parsing import Admitted
+from api.guards.persisted import MalformedPersistedQueryError
 from api.guards.rate_limit import Charge
 from api.schema.build import BilateralSchema
 from api.settings import Settings
@@ -106,7 +107,9 @@ class GraphQLEndpoint:
     def check(self, graphql_request: GraphQLRequest) -> Admitted | list[GraphQLError]:
         """Refusals of a well-formed request before it runs, or what it will run.
 
-        A mutation over GET is refused with 405, as the specification requires;
+        A document named by hash is looked up first (api.guards.persisted); a
+        `persistedQuery` extension that cannot be followed is not well-formed
+        (400). A mutation over GET is refused with 405, as the specification requires;
         subscriptions are served over WebSocket only.
         """
 
@@ -122,12 +125,17 @@ class GraphQLEndpoint:
                 return _subscription_over_http()
             return None
 
-        return self.schema.documents.admit(
-            graphql_request.query,
-            graphql_request.operation_name,
-            graphql_request.variables or {},
-            allow=over_http,
-        )
+        try:
+            return self.view.services.persisted.admit(
+                self.schema.documents,
+                graphql_request.query,
+                graphql_request.extensions,
+                graphql_request.operation_name,
+                graphql_request.variables or {},
+                allow=over_http,
+            )
+        except MalformedPersistedQueryError as malformed:
+            raise RequestError(400, malformed.message) from None
 
     async def _execute(
         self,
@@ -143,7 +151,7 @@ class GraphQLEndpoint:
         try:
             async with asyncio.timeout(seconds):
                 return await self.schema.execute(
-                    graphql_request.query,
+                    checked.query,
                     variable_values=checked.variables,
                     context_value=context,
                     operation_name=graphql_request.operation_name,
