@@ -19,6 +19,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api.context import Services
 from api.guards.auth import AuthenticationMiddleware
 from api.guards.gate import Gate
+from api.guards.persisted import PersistedDocuments
 from api.guards.rate_limit import rate_limiter
 from api.live.bus import bus_for
 from api.live.hub import Hub
@@ -101,6 +102,7 @@ def build_services(settings: Settings, publish: Publish = discard) -> Services:
         hub=Hub(bus, settings.event_poll_seconds, settings.token_check_seconds),
         gate=Gate(limiter, settings.heavy_cost, settings.heavy_slots),
         public_read=settings.public_read,
+        persisted=PersistedDocuments(settings.trusted_documents),
     )
 
 

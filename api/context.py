@@ -10,6 +10,7 @@ from api.core.loaders import Loaders
 from api.guards.auth import ANONYMOUS, Viewer
 from api.guards.cost import Price
 from api.guards.gate import Gate
+from api.guards.persisted import PersistedDocuments
 from api.guards.rate_limit import Charge
 from api.live.hub import Hub
 from models.events import Publish
@@ -27,6 +28,8 @@ class Services:
     gate: Gate
     # Whether anonymous clients may read (BILATERAL_PUBLIC_READ).
     public_read: bool = True
+    # Documents known by hash: registered by clients (APQ), or the trusted ones.
+    persisted: PersistedDocuments = field(default_factory=PersistedDocuments)
 
 
 @dataclass

@@ -5,9 +5,11 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 from api.guards.limits import Limits
+from api.guards.persisted import ManifestError, read_manifest
 from models.config import DEFAULT_DATABASE_URL, database_url_from
 
 DEFAULT_HOST = "127.0.0.1"
@@ -45,6 +47,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     response_cache_entries: int = 2_000
     response_cache_bytes: int = 64 * 1024 * 1024
+    # The only documents that may run, by SHA-256 (None: any, with APQ).
+    trusted_documents: Mapping[str, str] | None = field(default=None, hash=False)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -89,6 +93,7 @@ class Settings:
             response_cache_bytes=_number(
                 env, "BILATERAL_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024, int
             ),
+            trusted_documents=_trusted_documents(env),
         )
 
 
@@ -213,3 +218,23 @@ def _trusted_proxies(env: Mapping[str, str]) -> tuple[str, ...]:
                 f"(e.g. 10.0.0.0/8), comma-separated; got {proxy!r}."
             ) from None
     return proxies
+
+
+def _trusted_documents(env: Mapping[str, str]) -> dict[str, str] | None:
+    """The trusted manifest's documents by hash, every hash checked; None if unset."""
+    name = "BILATERAL_TRUSTED_DOCUMENTS"
+    path = env.get(name, "").strip()
+    if not path:
+        return None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise SettingsError(
+            f"{name} must name a JSON manifest of trusted documents; cannot read "
+            f"{path!r}: {reason}."
+        ) from None
+    try:
+        return read_manifest(text)
+    except ManifestError as error:
+        raise SettingsError(f"{name}: the manifest {path!r} {error}.") from None

@@ -107,10 +107,18 @@ class GraphQLSocket:
         assert ack["type"] == "connection_ack", ack
 
     async def subscribe(
-        self, id: str, query: str, variables: dict[str, Any] | None = None
+        self,
+        id: str,
+        query: str | None,
+        variables: dict[str, Any] | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> None:
-        """Start an operation."""
-        payload = {"query": query, "variables": variables or {}}
+        """Start an operation (with no `query` when it is None)."""
+        payload: dict[str, Any] = {"variables": variables or {}}
+        if query is not None:
+            payload["query"] = query
+        if extensions is not None:
+            payload["extensions"] = extensions
         await self.send({"id": id, "type": "subscribe", "payload": payload})
 
     async def data(self, seconds: float = 5.0) -> dict[str, Any]:

@@ -249,6 +249,27 @@ def test_an_unknown_log_level_fails_in_one_line() -> None:
     )
 
 
+def test_serve_with_a_bad_trusted_manifest_fails_in_one_line(tmp_path: Path) -> None:
+    manifest = tmp_path / "trusted.json"
+    manifest.write_text('{"' + "0" * 64 + '": "{ viewer { role } }"}')
+    env = {
+        "DATABASE_URL": f"sqlite://{tmp_path / 'db.sqlite3'}",
+        "BILATERAL_TRUSTED_DOCUMENTS": str(manifest),
+    }
+
+    result = _bilateral(env, "serve", "--port", str(free_port()))
+
+    digest = hashlib.sha256(b"{ viewer { role } }").hexdigest()
+    _fails_in_one_line(
+        result,
+        2,
+        f"bilateral: BILATERAL_TRUSTED_DOCUMENTS: the manifest {str(manifest)!r} has "
+        f"an entry {'0' * 64!r} that is not the SHA-256 of its document (that is "
+        f"{digest!r}).",
+    )
+    assert not (tmp_path / "db.sqlite3").exists()
+
+
 def test_seed_on_a_database_never_migrated_says_to_migrate(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite://{tmp_path / 'new.sqlite3'}"}
 

@@ -1,5 +1,10 @@
 """Configuration from the environment, and the database pool it sizes."""
 
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from api.settings import Settings, SettingsError
@@ -141,3 +146,89 @@ def test_slow_client_settings_must_be_positive(name: str, value: str) -> None:
         Settings.from_environment({name: value})
 
     assert str(refused.value) == f"{name} must be a positive number; got {value!r}."
+
+
+LISTED = "{ viewer { role } }"
+LISTED_HASH = hashlib.sha256(LISTED.encode()).hexdigest()
+
+
+def _manifest(tmp_path: Path, content: Any) -> dict[str, str]:
+    """The environment naming a manifest file holding `content` (JSON unless text)."""
+    path = tmp_path / "trusted.json"
+    path.write_text(content if isinstance(content, str) else json.dumps(content))
+    return {"BILATERAL_TRUSTED_DOCUMENTS": str(path)}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {LISTED_HASH: LISTED},
+        {LISTED_HASH.upper(): LISTED},
+        [{"id": LISTED_HASH, "body": LISTED}],
+        [{"hash": LISTED_HASH, "query": LISTED}],
+        {
+            "format": "apollo-persisted-query-manifest",
+            "version": 1,
+            "operations": [{"id": LISTED_HASH, "name": "V", "body": LISTED}],
+        },
+    ],
+)
+def test_a_trusted_manifest_is_read_in_its_common_forms(
+    tmp_path: Path, content: Any
+) -> None:
+    settings = Settings.from_environment(_manifest(tmp_path, content))
+
+    assert settings.trusted_documents == {LISTED_HASH: LISTED}
+
+
+def test_without_a_manifest_any_document_may_run() -> None:
+    assert Settings.from_environment({}).trusted_documents is None
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            "{not json",
+            "is not valid JSON (Expecting property name enclosed in double "
+            "quotes: line 1 column 2 (char 1))",
+        ),
+        ({}, "lists no document"),
+        (
+            "[1]",
+            'must map SHA-256 hashes to documents ({"<sha256>": "<document>"}) '
+            'or list {"id": "<sha256>", "body": "<document>"} objects',
+        ),
+        ({"abc": LISTED}, "has a key that is not a SHA-256 (64 hex digits): 'abc'"),
+        ({LISTED_HASH: 1}, f"has an entry {LISTED_HASH!r} whose document is not text"),
+        (
+            {LISTED_HASH: LISTED + " "},
+            f"has an entry {LISTED_HASH!r} that is not the SHA-256 of its document "
+            f"(that is {hashlib.sha256((LISTED + ' ').encode()).hexdigest()!r})",
+        ),
+    ],
+)
+def test_a_bad_manifest_is_refused_in_one_line(
+    tmp_path: Path, content: Any, reason: str
+) -> None:
+    env = _manifest(tmp_path, content)
+
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environment(env)
+
+    path = env["BILATERAL_TRUSTED_DOCUMENTS"]
+    assert str(refused.value) == (
+        f"BILATERAL_TRUSTED_DOCUMENTS: the manifest {path!r} {reason}."
+    )
+
+
+def test_a_manifest_that_cannot_be_read_is_refused_by_name(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.json")
+
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environment({"BILATERAL_TRUSTED_DOCUMENTS": missing})
+
+    assert str(refused.value) == (
+        "BILATERAL_TRUSTED_DOCUMENTS must name a JSON manifest of trusted documents; "
+        f"cannot read {missing!r}: No such file or directory."
+    )

@@ -62,6 +62,7 @@ class Document:
 class Admitted:
     """An operation that passed every check of its document: what will run."""
 
+    query: str
     document: DocumentNode
     operation: OperationDefinitionNode
     variables: dict[str, Any]
@@ -133,7 +134,7 @@ class Documents:
         price = price_of(self.schema, document.ast, operation, coerced.coerced)
         if (too_many := node_limit_error(price.nodes, self.limits)) is not None:
             return [too_many]
-        return Admitted(document.ast, operation, variables, price)
+        return Admitted(query, document.ast, operation, variables, price)
 
     def _prepare(self, query: str) -> Document:
         try:

@@ -23,6 +23,7 @@ from api.core.errors import ErrorCode
 from api.guards.auth import viewer_of
 from api.guards.gate import BusyError, Gate, RateLimitedError, rate_limit_headers
 from api.guards.parsing import Admitted
+from api.guards.persisted import MalformedPersistedQueryError
 from api.guards.rate_limit import Charge
 from api.schema.build import BilateralSchema
 from api.settings import Settings
@@ -94,7 +95,7 @@ class GraphQLEndpoint:
                 return request_error_response(checked, media_type, headers)
             cost = checked.price.cost
             key = self.cache.key_for(
-                graphql_request.query, graphql_request.operation_name, checked, viewer
+                checked.query, graphql_request.operation_name, checked, viewer
             )
             generation = await self.cache.generation() if key is not None else 0
             if key is not None and (kept := self.cache.get(key, generation)):
@@ -124,7 +125,9 @@ class GraphQLEndpoint:
     def check(self, graphql_request: GraphQLRequest) -> Admitted | list[GraphQLError]:
         """Refusals of a well-formed request before it runs, or what it will run.
 
-        A mutation over GET is refused with 405, as the specification requires;
+        A document named by hash is looked up first (api.guards.persisted); a
+        `persistedQuery` extension that cannot be followed is not well-formed
+        (400). A mutation over GET is refused with 405, as the specification requires;
         subscriptions are served over WebSocket only.
         """
 
@@ -140,12 +143,17 @@ class GraphQLEndpoint:
                 return _subscription_over_http()
             return None
 
-        return self.schema.documents.admit(
-            graphql_request.query,
-            graphql_request.operation_name,
-            graphql_request.variables or {},
-            allow=over_http,
-        )
+        try:
+            return self.view.services.persisted.admit(
+                self.schema.documents,
+                graphql_request.query,
+                graphql_request.extensions,
+                graphql_request.operation_name,
+                graphql_request.variables or {},
+                allow=over_http,
+            )
+        except MalformedPersistedQueryError as malformed:
+            raise RequestError(400, malformed.message) from None
 
     async def _execute(
         self,
@@ -161,7 +169,7 @@ class GraphQLEndpoint:
         try:
             async with asyncio.timeout(seconds):
                 return await self.schema.execute(
-                    graphql_request.query,
+                    checked.query,
                     variable_values=checked.variables,
                     context_value=context,
                     operation_name=graphql_request.operation_name,

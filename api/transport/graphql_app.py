@@ -4,7 +4,9 @@ HTTP requests are served by api.transport.endpoint; subscriptions come over
 WebSocket, with the graphql-transport-ws protocol only. Each operation on a
 WebSocket is admitted as an HTTP request is: its token must still be active (one
 query, as authenticating an HTTP request costs), its document goes through the
-schema's one document pipeline, and its price is charged to the same budget.
+schema's one document pipeline, and its price is charged to the same budget. A
+`subscribe` payload may name its document by hash in `extensions.persistedQuery`,
+as an HTTP request may (api.guards.persisted).
 
 Browsers cannot set headers on a WebSocket, so a token may also come in the
 `connection_init` payload as `{"authorization": "Bearer <secret>"}`; a bad one
@@ -26,12 +28,16 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    SubscribeMessage,
+)
 from strawberry.types.unset import UnsetType
 
 from api.context import Context, Services
 from api.core.errors import ErrorCode
 from api.guards.auth import viewer_of, viewer_of_credentials
 from api.guards.permissions import AuthorizationError
+from api.guards.persisted import names_persisted_query
 from api.schema.build import BilateralSchema
 from api.schema.build import schema as default_schema
 from api.settings import Settings
@@ -47,18 +53,35 @@ class AdmittingTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
 
     schema: BilateralSchema
 
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """Keep a payload's extensions with its query, which may be absent when it
+        names a persisted query: Strawberry's Operation holds the query only."""
+        payload: Any = message.get("payload")
+        if isinstance(payload, dict):
+            extensions = payload.get("extensions")
+            query = payload.get("query")
+            if isinstance(query, str) or (
+                query is None and names_persisted_query(extensions)
+            ):
+                payload["query"] = RequestedDocument(query, extensions)
+        await super().handle_subscribe(message)
+
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         context = self.context
         try:
             await _refuse_revoked(context.viewer.name)
-            admitted = self.schema.documents.admit(
-                operation.query,
+            query, extensions = RequestedDocument.parts(operation.query)
+            admitted = context.services.persisted.admit(
+                self.schema.documents,
+                query,
+                extensions,
                 operation.operation_name,
                 dict(operation.variables or {}),
             )
             if isinstance(admitted, list):
                 await operation.send_initial_errors(admitted)
                 return
+            operation.query = admitted.query  # the stored text, when named by hash
             gate, price = context.services.gate, admitted.price
             # A subscription holds no slot for expensive operations while it lives.
             kind = admitted.operation.operation
@@ -73,6 +96,27 @@ class AdmittingTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 await super().run_operation(operation)
         except GraphQLError as refused:
             await operation.send_initial_errors([refused])
+
+
+class RequestedDocument(str):
+    """A subscribe payload's query as Strawberry's Operation carries it, with the
+    payload's extensions (a persisted query's hash) and whether text was given."""
+
+    query: str | None
+    extensions: dict[str, Any] | None
+
+    def __new__(cls, query: str | None, extensions: Any) -> "RequestedDocument":
+        requested = super().__new__(cls, query or "")
+        requested.query = query
+        requested.extensions = extensions if isinstance(extensions, dict) else None
+        return requested
+
+    @staticmethod
+    def parts(query: str) -> tuple[str | None, dict[str, Any] | None]:
+        """The query text (None if named by hash only) and the extensions."""
+        if isinstance(query, RequestedDocument):
+            return query.query, query.extensions
+        return query, None
 
 
 async def _refuse_revoked(name: str | None) -> None:

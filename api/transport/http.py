@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.core.errors import ErrorCode
+from api.guards.persisted import names_persisted_query
 from api.transport.caching import CachePolicy, make_revalidatable
 from models.failures import refusal_message, write_refusal
 
@@ -53,7 +54,8 @@ class RequestError(Exception):
 class GraphQLRequest:
     """The parameters of one GraphQL-over-HTTP request, checked for type."""
 
-    query: str
+    # None when the document is named by hash only (a persisted query).
+    query: str | None
     operation_name: str | None
     variables: dict[str, Any] | None
     extensions: dict[str, Any] | None
@@ -226,7 +228,7 @@ def _from_query_string(request: Request) -> GraphQLRequest:
 
 def _parameters(payload: dict[str, Any], method: str) -> GraphQLRequest:
     query = payload.get("query")
-    if not isinstance(query, str):
+    if not isinstance(query, str) and not _names_its_document_by_hash(payload):
         raise RequestError(400, "`query` is required and must be a string.")
     name = payload.get("operationName")
     if name is not None and not isinstance(name, str):
@@ -237,6 +239,12 @@ def _parameters(payload: dict[str, Any], method: str) -> GraphQLRequest:
     return GraphQLRequest(
         query, name, payload.get("variables"), payload.get("extensions"), method
     )
+
+
+def _names_its_document_by_hash(payload: dict[str, Any]) -> bool:
+    """A persisted query may leave `query` out, or null (api.guards.persisted)."""
+    extensions = payload.get("extensions")
+    return payload.get("query") is None and names_persisted_query(extensions)
 
 
 def request_error_response(

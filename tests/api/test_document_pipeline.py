@@ -1,5 +1,6 @@
 """One document pipeline: a document is parsed and validated once, by any transport."""
 
+import hashlib
 import importlib
 from dataclasses import dataclass
 from typing import Any
@@ -119,3 +120,25 @@ async def test_a_new_document_over_websocket_is_parsed_and_validated_once(
         await ws.subscribe("3", http_document)
         assert await ws.data() == first
         assert calls.taken() == (0, 0)
+
+
+async def test_a_persisted_query_is_parsed_and_validated_once_too(
+    client: httpx.AsyncClient, calls: Calls
+) -> None:
+    # given a new document and its APQ extension
+    document = "query PipelinePersisted { issues(first: 2) { totalCount } }"
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+
+    # when it is registered with its text, then named by its hash alone
+    registered = await client.post(
+        "/graphql", json={"query": document, "extensions": extensions}
+    )
+    registered_calls = calls.taken()
+    by_hash = await client.post("/graphql", json={"extensions": extensions})
+
+    # then registering prepared it once, and running it by hash prepared nothing
+    assert registered.json() == by_hash.json()
+    assert "errors" not in by_hash.json()
+    assert registered_calls == (1, 1)
+    assert calls.taken() == (0, 0)
