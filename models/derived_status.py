@@ -77,6 +77,42 @@ async def statuses_on(
     return {row["issue_id"]: IssueStatus(row["status"]) for row in rows}
 
 
+_COUNTS_ON = """
+SELECT su.status AS status, COUNT(*) AS n
+FROM status_update su
+JOIN issue i ON i.id = su.issue_id
+WHERE su.retracted_at IS NULL AND su.occurred_on <= {day} AND i.archived_at IS NULL
+{scope}
+AND NOT EXISTS (
+    SELECT 1 FROM status_update later
+    WHERE later.issue_id = su.issue_id AND later.retracted_at IS NULL
+    AND later.occurred_on <= {day_again}
+    AND (later.occurred_on > su.occurred_on
+         OR (later.occurred_on = su.occurred_on AND later.id > su.id))
+)
+GROUP BY su.status
+"""
+
+
+async def status_counts_on(
+    day: date, relationship_slug: str | None = None
+) -> dict[IssueStatus, int]:
+    """How many unarchived issues stood at each status on `day`, counted in one
+    statement (issues with no update by then are not counted)."""
+    statement = Statement()
+    day_marker = statement.param(day)
+    scope = ""
+    if relationship_slug is not None:
+        scope = (
+            "AND i.relationship_id IN (SELECT r.id FROM relationship r "
+            f"WHERE r.slug = {statement.param(relationship_slug)})"
+        )
+    again = statement.param(day)
+    sql = _COUNTS_ON.format(day=day_marker, scope=scope, day_again=again)
+    rows = await statement.fetch(sql)
+    return {IssueStatus(row["status"]): int(row["n"]) for row in rows}
+
+
 _PREVIOUS = """
 SELECT su.id AS id, (
     SELECT p.status FROM status_update p

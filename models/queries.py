@@ -11,7 +11,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from models.derived_status import statuses_on
+from models.derived_status import status_counts_on, statuses_on
 from models.enums import IssueCategory, IssueStatus
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
@@ -120,9 +120,7 @@ async def status_counts(
             if row["status"] is not None:
                 counts[IssueStatus(row["status"])] += row["n"]
         return counts
-    issue_ids = [row["id"] for row in await scope.values("id")]
-    for status in (await statuses_on(as_of, issue_ids=issue_ids)).values():
-        counts[status] += 1
+    counts.update(await status_counts_on(as_of, relationship))
     return counts
 
 
