@@ -77,6 +77,32 @@ async def statuses_on(
     return {row["issue_id"]: IssueStatus(row["status"]) for row in rows}
 
 
+_ISSUES_IN_EFFECT = """(
+SELECT su.issue_id FROM status_update su
+WHERE su.retracted_at IS NULL AND su.occurred_on <= '{day}' {statuses}
+AND NOT EXISTS (
+    SELECT 1 FROM status_update later
+    WHERE later.issue_id = su.issue_id AND later.retracted_at IS NULL
+    AND later.occurred_on <= '{day}'
+    AND (later.occurred_on > su.occurred_on
+         OR (later.occurred_on = su.occurred_on AND later.id > su.id))
+))"""
+
+
+def issues_at_status_on(day: date, statuses: Sequence[IssueStatus] = ()) -> str:
+    """A subquery of the ids of the issues whose status on `day` is one of
+    `statuses` (any, when empty), to filter an issue query by, in one statement.
+
+    The day and the statuses are written into the SQL: a `date` and members of
+    IssueStatus can only render as an ISO date and an enum value.
+    """
+    wanted = ""
+    if statuses:
+        values = ", ".join(f"'{IssueStatus(status).value}'" for status in statuses)
+        wanted = f"AND su.status IN ({values})"
+    return _ISSUES_IN_EFFECT.format(day=date.isoformat(day), statuses=wanted)
+
+
 _COUNTS_ON = """
 SELECT su.status AS status, COUNT(*) AS n
 FROM status_update su

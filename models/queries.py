@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from models.derived_status import status_counts_on, statuses_on
+from models.derived_status import issues_at_status_on, status_counts_on
 from models.enums import IssueCategory, IssueStatus
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
@@ -78,7 +78,7 @@ class IssueCriteria:
 
 
 async def issues_matching(criteria: IssueCriteria) -> QuerySet[Issue]:
-    """The issues meeting the criteria (a statement for `as_of`, then a queryset)."""
+    """The issues meeting the criteria, as one queryset (time travel a subquery)."""
     queryset = Issue.all()
     if criteria.relationship is not None:
         queryset = queryset.filter(relationship__slug=criteria.relationship)
@@ -99,9 +99,8 @@ async def issues_matching(criteria: IssueCriteria) -> QuerySet[Issue]:
         if criteria.statuses:
             queryset = queryset.filter(status__in=list(criteria.statuses))
         return queryset
-    in_effect = await statuses_on(criteria.as_of)
-    wanted = set(criteria.statuses) or set(IssueStatus)
-    return queryset.filter(id__in=[i for i, s in in_effect.items() if s in wanted])
+    in_effect = issues_at_status_on(criteria.as_of, criteria.statuses)
+    return queryset.filter(id__in=RawSQL(in_effect))
 
 
 async def status_counts(
