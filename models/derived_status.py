@@ -39,20 +39,23 @@ async def current_status(issue_id: int) -> IssueStatus | None:
     return latest.status if latest else None
 
 
-# The update in effect on a day is the live one with no live successor by then.
-_IN_EFFECT = """
-SELECT su.issue_id AS issue_id, su.status AS status
-FROM status_update su
-JOIN issue i ON i.id = su.issue_id
-WHERE su.retracted_at IS NULL AND su.occurred_on <= {day} {scope}
+# The update in effect on a day is the live one with no live successor by then:
+# the one rule every time-travel statement below is built on.
+_IN_EFFECT_ON = """su.retracted_at IS NULL AND su.occurred_on <= {day}
 AND NOT EXISTS (
     SELECT 1 FROM status_update later
     WHERE later.issue_id = su.issue_id AND later.retracted_at IS NULL
     AND later.occurred_on <= {day_again}
     AND (later.occurred_on > su.occurred_on
          OR (later.occurred_on = su.occurred_on AND later.id > su.id))
-)
-"""
+)"""
+
+
+def _in_effect_on(statement: Statement, day: date) -> str:
+    """The rule, with the day as a parameter of `statement` (it appears twice)."""
+    return _IN_EFFECT_ON.format(
+        day=statement.param(day), day_again=statement.param(day)
+    )
 
 
 async def statuses_on(
@@ -63,30 +66,18 @@ async def statuses_on(
 ) -> dict[int, IssueStatus]:
     """Each issue's status on `day`; issues with no update by then are absent."""
     statement = Statement()
-    day_marker = statement.param(day)
-    scope = ""
+    where = _in_effect_on(statement, day)
     if issue_ids is not None:
         if not issue_ids:
             return {}
-        scope += f" AND su.issue_id IN ({statement.params(issue_ids)})"
+        where += f" AND su.issue_id IN ({statement.params(issue_ids)})"
     if relationship_id is not None:
-        scope += f" AND i.relationship_id = {statement.param(relationship_id)}"
-    again = statement.param(day)
-    sql = _IN_EFFECT.format(day=day_marker, scope=scope, day_again=again)
-    rows = await statement.fetch(sql)
+        where += f" AND i.relationship_id = {statement.param(relationship_id)}"
+    rows = await statement.fetch(
+        "SELECT su.issue_id AS issue_id, su.status AS status FROM status_update su "
+        f"JOIN issue i ON i.id = su.issue_id WHERE {where}"
+    )
     return {row["issue_id"]: IssueStatus(row["status"]) for row in rows}
-
-
-_ISSUES_IN_EFFECT = """(
-SELECT su.issue_id FROM status_update su
-WHERE su.retracted_at IS NULL AND su.occurred_on <= '{day}' {statuses}
-AND NOT EXISTS (
-    SELECT 1 FROM status_update later
-    WHERE later.issue_id = su.issue_id AND later.retracted_at IS NULL
-    AND later.occurred_on <= '{day}'
-    AND (later.occurred_on > su.occurred_on
-         OR (later.occurred_on = su.occurred_on AND later.id > su.id))
-))"""
 
 
 def issues_at_status_on(day: date, statuses: Sequence[IssueStatus] = ()) -> str:
@@ -96,28 +87,12 @@ def issues_at_status_on(day: date, statuses: Sequence[IssueStatus] = ()) -> str:
     The day and the statuses are written into the SQL: a `date` and members of
     IssueStatus can only render as an ISO date and an enum value.
     """
-    wanted = ""
+    literal = f"'{date.isoformat(day)}'"
+    where = _IN_EFFECT_ON.format(day=literal, day_again=literal)
     if statuses:
         values = ", ".join(f"'{IssueStatus(status).value}'" for status in statuses)
-        wanted = f"AND su.status IN ({values})"
-    return _ISSUES_IN_EFFECT.format(day=date.isoformat(day), statuses=wanted)
-
-
-_COUNTS_ON = """
-SELECT su.status AS status, COUNT(*) AS n
-FROM status_update su
-JOIN issue i ON i.id = su.issue_id
-WHERE su.retracted_at IS NULL AND su.occurred_on <= {day} AND i.archived_at IS NULL
-{scope}
-AND NOT EXISTS (
-    SELECT 1 FROM status_update later
-    WHERE later.issue_id = su.issue_id AND later.retracted_at IS NULL
-    AND later.occurred_on <= {day_again}
-    AND (later.occurred_on > su.occurred_on
-         OR (later.occurred_on = su.occurred_on AND later.id > su.id))
-)
-GROUP BY su.status
-"""
+        where += f" AND su.status IN ({values})"
+    return f"(SELECT su.issue_id FROM status_update su WHERE {where})"
 
 
 async def status_counts_on(
@@ -126,16 +101,16 @@ async def status_counts_on(
     """How many unarchived issues stood at each status on `day`, counted in one
     statement (issues with no update by then are not counted)."""
     statement = Statement()
-    day_marker = statement.param(day)
-    scope = ""
+    where = _in_effect_on(statement, day) + " AND i.archived_at IS NULL"
     if relationship_slug is not None:
-        scope = (
-            "AND i.relationship_id IN (SELECT r.id FROM relationship r "
+        where += (
+            " AND i.relationship_id IN (SELECT r.id FROM relationship r "
             f"WHERE r.slug = {statement.param(relationship_slug)})"
         )
-    again = statement.param(day)
-    sql = _COUNTS_ON.format(day=day_marker, scope=scope, day_again=again)
-    rows = await statement.fetch(sql)
+    rows = await statement.fetch(
+        "SELECT su.status AS status, COUNT(*) AS n FROM status_update su "
+        f"JOIN issue i ON i.id = su.issue_id WHERE {where} GROUP BY su.status"
+    )
     return {IssueStatus(row["status"]): int(row["n"]) for row in rows}
 
 

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from graphql import (
+    GraphQLError,
     GraphQLList,
     GraphQLNonNull,
     GraphQLOutputType,
@@ -31,7 +32,12 @@ class HasDocuments(Protocol):
 
 
 class PreparedDocuments(SchemaExtension):
-    """Parse and validate through the schema's one document cache."""
+    """Parse and validate through the schema's one document cache.
+
+    One instance per operation: what parsing found is what validation reports.
+    """
+
+    errors: list[GraphQLError] | None = None
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -41,15 +47,13 @@ class PreparedDocuments(SchemaExtension):
             if document.ast is None:
                 raise document.errors[0]
             context.graphql_document = document.ast
+            self.errors = document.errors
         yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        if context.query and context.pre_execution_errors is None:
-            schema: HasDocuments = context.schema  # type: ignore[assignment]
-            context.pre_execution_errors = schema.documents.prepare(
-                context.query
-            ).errors
+        if self.errors is not None and context.pre_execution_errors is None:
+            context.pre_execution_errors = self.errors
         yield
 
 

@@ -64,7 +64,7 @@ def document_length_error(query: str, limits: Limits) -> GraphQLError | None:
     )
 
 
-def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+def fragments_by_name(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     """The document's fragments by name."""
     return {
         d.name.value: d
@@ -77,7 +77,7 @@ class _Walker:
     """Measures selection sets, expanding each fragment once."""
 
     def __init__(self, document: DocumentNode) -> None:
-        self.fragments = _fragments(document)
+        self.fragments = fragments_by_name(document)
         self.depths: dict[str, int] = {}
         self.aliases: dict[str, int] = {}
         self.visiting: set[str] = set()
@@ -203,7 +203,7 @@ class _NodeCounter:
     ) -> None:
         self.schema = schema
         self.variables = variables
-        self.fragments = _fragments(document)
+        self.fragments = fragments_by_name(document)
         self.memo: dict[tuple[str, str, int], int] = {}
         self.visiting: set[str] = set()
 

@@ -66,6 +66,8 @@ class GraphQLResponse(JSONResponse):
     """A JSON body in the negotiated media type, always UTF-8."""
 
     def render(self, content: Any) -> bytes:
+        if isinstance(content, bytes):
+            return content  # an answer encoded once, kept by the response cache
         try:
             return orjson.dumps(content)
         except orjson.JSONEncodeError:
@@ -263,7 +265,7 @@ def http_error_response(error: RequestError, media_type: str | None) -> Response
 
 
 def respond(
-    body: dict[str, Any],
+    body: dict[str, Any] | bytes,
     status: int,
     media_type: str,
     headers: Mapping[str, str],
@@ -275,9 +277,11 @@ def respond(
     under the new media type (where the specification leaves the status to us),
     and keeps its status under `application/json`. Only an answer of 200 without
     errors is kept by caches, under `cache`, with an entity tag; any other is
-    `no-store`.
+    `no-store`. A body already encoded is an answer the response cache kept,
+    which it keeps only without errors.
     """
-    if status == 200 and media_type == GRAPHQL_RESPONSE and _is_unavailable(body):
+    answer = body if isinstance(body, dict) else {}
+    if status == 200 and media_type == GRAPHQL_RESPONSE and _is_unavailable(answer):
         status = 503
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS), **headers}
     response = GraphQLResponse(
@@ -286,7 +290,7 @@ def respond(
         media_type=f"{media_type}; charset=utf-8",
         headers={"Vary": "Accept", "Cache-Control": CachePolicy.NO_STORE, **headers},
     )
-    if cache is not CachePolicy.NO_STORE and status == 200 and "errors" not in body:
+    if cache is not CachePolicy.NO_STORE and status == 200 and "errors" not in answer:
         make_revalidatable(response, cache)
     return response
 

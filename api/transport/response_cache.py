@@ -14,6 +14,7 @@ bounded in entries and in encoded bytes; the least recently used go first.
 """
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from graphql import (
 )
 
 from api.guards.auth import Viewer
+from api.guards.limits import fragments_by_name
 from api.guards.parsing import Admitted
 from models.data_generation import current_generation
 
@@ -38,10 +40,10 @@ CacheKey = tuple[str, str | None, bytes, str | None, str | None]
 
 @dataclass(frozen=True)
 class Entry:
-    """One answer and the data generation it was read at."""
+    """One answer, encoded once, and the data generation it was read at."""
 
     generation: int
-    body: dict[str, Any]
+    body: bytes
     size: int
 
 
@@ -77,8 +79,8 @@ class ResponseCache:
         """The data generation now; read before a query runs, never after."""
         return await current_generation()
 
-    def get(self, key: CacheKey, generation: int) -> dict[str, Any] | None:
-        """The answer kept for this key at this generation, if any."""
+    def get(self, key: CacheKey, generation: int) -> bytes | None:
+        """The answer kept for this key at this generation, as sent, if any."""
         entry = self._answers.get(key)
         if entry is None or entry.generation != generation:
             self.misses += 1
@@ -92,15 +94,16 @@ class ResponseCache:
         if "errors" in body:
             return
         try:
-            size = len(orjson.dumps(body)) + len(key[0]) + len(key[2])
+            encoded = orjson.dumps(body)
         except orjson.JSONEncodeError:
             return
+        size = len(encoded) + len(key[0]) + len(key[2])
         if size > self.max_bytes:
             return
         old = self._answers.pop(key, None)
         if old is not None:
             self.bytes -= old.size
-        self._answers[key] = Entry(generation, body, size)
+        self._answers[key] = Entry(generation, encoded, size)
         self.bytes += size
         while len(self._answers) > self.entries or self.bytes > self.max_bytes:
             _, evicted = self._answers.popitem(last=False)
@@ -115,34 +118,30 @@ def cacheable(admitted: Admitted) -> bool:
     operation = admitted.operation
     if operation.operation is not OperationType.QUERY:
         return False
-    return not _selects_uncacheable(admitted, operation.selection_set, set())
+    fragments = fragments_by_name(admitted.document)
+    return not _selects_uncacheable(fragments, operation.selection_set, set())
 
 
 def _selects_uncacheable(
-    admitted: Admitted, selections: SelectionSetNode, seen: set[str]
+    fragments: Mapping[str, FragmentDefinitionNode],
+    selections: SelectionSetNode,
+    seen: set[str],
 ) -> bool:
     for selection in selections.selections:
         if isinstance(selection, FieldNode):
             if selection.name.value in UNCACHEABLE_ROOT_FIELDS:
                 return True
         elif isinstance(selection, InlineFragmentNode):
-            if _selects_uncacheable(admitted, selection.selection_set, seen):
+            if _selects_uncacheable(fragments, selection.selection_set, seen):
                 return True
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             if name in seen:
                 continue
             seen.add(name)
-            fragment = _fragment(admitted, name)
-            if fragment is not None and _selects_uncacheable(admitted, fragment, seen):
+            fragment = fragments.get(name)
+            if fragment is not None and _selects_uncacheable(
+                fragments, fragment.selection_set, seen
+            ):
                 return True
     return False
-
-
-def _fragment(admitted: Admitted, name: str) -> SelectionSetNode | None:
-    for definition in admitted.document.definitions:
-        if isinstance(definition, FragmentDefinitionNode) and (
-            definition.name.value == name
-        ):
-            return definition.selection_set
-    return None
