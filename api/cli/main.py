@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NoReturn
 
 import models
+from api.cli.archive import add_archive_commands, archive_command
 from api.cli.tokens import token_command
 from api.observability.logs import configure_logging
 from api.observability.multiprocess import shared_metrics
@@ -33,6 +34,9 @@ SERVE_VARIABLES = (
     "BILATERAL_TRUSTED_DOCUMENTS, BILATERAL_LOG_FORMAT, BILATERAL_METRICS, "
     "BILATERAL_METRICS_PORT, BILATERAL_METRICS_HOST, PROMETHEUS_MULTIPROC_DIR"
 )
+
+
+ARCHIVE_COMMANDS = ("export", "import", "backup", "restore")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -122,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
         "BILATERAL_LOG_LEVEL, BILATERAL_INTROSPECTION (read, not applied to the SDL)",
     )
     _add_token_commands(commands)
+    add_archive_commands(commands, DATABASE_VARIABLES)
     return parser
 
 
@@ -233,6 +238,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(asyncio.run(_seed(settings.database_url)))
     elif args.command == "token":
         return asyncio.run(token_command(args, settings.database_url))
+    elif args.command in ARCHIVE_COMMANDS:
+        return archive_command(args, settings.database_url)
     elif args.command == "schema":
         from api.schema.build import schema_sdl
 
