@@ -48,6 +48,18 @@ def _withhold(
     return dict(event_dict)
 
 
+FIRST_KEYS = ("time", "level", "logger", "message")
+
+
+def _first_keys_first(
+    logger: Any, method: str, event_dict: MutableMapping[str, Any]
+) -> EventDict:
+    """time, level, logger and message lead each JSON line, for people reading it."""
+    ordered = {key: event_dict[key] for key in FIRST_KEYS if key in event_dict}
+    ordered.update(event_dict)
+    return ordered
+
+
 def _renderer(log_format: str) -> Processor:
     if log_format == "json":
         return structlog.processors.JSONRenderer(sort_keys=False)
@@ -76,6 +88,7 @@ def formatter(log_format: str) -> structlog.stdlib.ProcessorFormatter:
         finishing += [
             structlog.processors.format_exc_info,
             structlog.processors.EventRenamer("message"),
+            _first_keys_first,
         ]
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
