@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import models
 from api.cli.archive import add_archive_commands, archive_command
+from api.cli.progress import progress
 from api.cli.tokens import token_command
 from api.observability.logs import configure_logging
 from api.observability.multiprocess import shared_metrics
@@ -166,7 +167,8 @@ async def prepare_database(url: str) -> str:
 
 async def _seed(url: str) -> str:
     async with open_database(url):
-        report = await load_seeds()
+        with progress("seed"):
+            report = await load_seeds()
     return (
         f"seed wrote {report.total} rows "
         f"({report.issues} issues, {report.updates} updates)"

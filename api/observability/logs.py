@@ -67,6 +67,7 @@ def _renderer(log_format: str) -> Processor:
         colors=False,
         exception_formatter=structlog.dev.plain_traceback,
         pad_event_to=0,
+        timestamp_key="time",
         sort_keys=False,
     )
 
