@@ -158,7 +158,7 @@ class _Checker:
         if row["id"] in seen:
             raise ImportFileError(number, f"{kind.name} {row['id']} appears twice")
         for column, other in kind.references.items():
-            if row[column] not in self.ids[other]:
+            if row[column] is not None and row[column] not in self.ids[other]:
                 raise ImportFileError(
                     number,
                     f"{kind.name}: `{column}` {row[column]} names no {other} "

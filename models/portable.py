@@ -23,6 +23,7 @@ from tortoise.models import Model
 from models.feed_entry import FeedEntry
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
+from models.position import Position
 from models.relationship import Relationship
 from models.status_update import StatusUpdate
 
@@ -77,12 +78,14 @@ KINDS: tuple[Kind, ...] = (
         "meeting__relationship_id",
         {"meeting_id": "meeting", "issue_id": "issue"},
     ),
+    Kind("position", Position, "issue__relationship_id", {"issue_id": "issue"}),
     Kind(
         "feed_entry",
         FeedEntry,
         "relationship_id",
         {
             "update_id": "status_update",
+            "position_id": "position",
             "issue_id": "issue",
             "relationship_id": "relationship",
         },

@@ -17,6 +17,8 @@ from models.database import open_database
 from models.enums import IssueCategory, IssueStatus
 from models.issue import Issue
 from models.issue_operations import create_issue, set_archived
+from models.position import Position
+from models.position_operations import retract_position
 from models.status_operations import post_status_update, retract_status_update
 from models.status_update import StatusUpdate
 
@@ -48,6 +50,9 @@ async def write_history(url: str) -> None:
         )
         archived = await Issue.get(slug="journalists-visas")
         await set_archived(archived.pk, True, actor="editor")
+        position = await Position.all().order_by("id").first()
+        assert position is not None
+        await retract_position(position.pk, reason="Misquoted.", actor="editor")
 
 
 def export(url: str, path: Path) -> bytes:
@@ -75,10 +80,14 @@ async def test_export_import_export_is_byte_identical(
     retracted = [
         line
         for line in lines
-        if line["type"] == "status_update" and line["retracted_at"] is not None
+        if line["type"] in ("status_update", "position")
+        and line["retracted_at"] is not None
     ]
-    assert [(r["retraction_reason"], r["retracted_by"]) for r in retracted] == [
-        ("The report was wrong.", "editor")
+    assert [
+        (r["type"], r["retraction_reason"], r["retracted_by"]) for r in retracted
+    ] == [
+        ("status_update", "The report was wrong.", "editor"),
+        ("position", "Misquoted.", "editor"),
     ]
     assert lines[0] == {
         "type": "export",
@@ -99,6 +108,7 @@ async def test_export_import_export_is_byte_identical(
         "status_update",
         "meeting",
         "meeting_issue",
+        "position",
         "feed_entry",
         "end",
     }  # no token, no idempotency key

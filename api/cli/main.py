@@ -119,12 +119,19 @@ def _parser() -> argparse.ArgumentParser:
         "history; a second load writes nothing.",
         DATABASE_VARIABLES,
     )
-    _command(
+    schema = _command(
         commands,
         "schema",
         "print the GraphQL schema (SDL)",
-        "Print the GraphQL schema in SDL, as committed in schema.graphql.",
+        "Print the GraphQL schema in SDL, as committed in schema.graphql; with "
+        "--possible-types, the JSON map of every union and interface to the types "
+        "that implement it, as Apollo Client's `possibleTypes` takes it.",
         "BILATERAL_LOG_LEVEL, BILATERAL_INTROSPECTION (read, not applied to the SDL)",
+    )
+    schema.add_argument(
+        "--possible-types",
+        action="store_true",
+        help="print the abstract types' possible types as JSON instead of the SDL",
     )
     _add_token_commands(commands)
     add_archive_commands(commands, DATABASE_VARIABLES)
@@ -157,11 +164,14 @@ async def prepare_database(url: str) -> str:
     await migrate(url)
     async with open_database(url):
         if await models.Issue.exists():
-            return "database already holds data; seed skipped"
+            return (
+                "database already holds data; seed skipped (`bilateral seed` brings "
+                "the seed data up to date)"
+            )
         report = await load_seeds()
     return (
         f"seeded {report.issues} issues, {report.updates} updates, "
-        f"{report.meetings} meetings"
+        f"{report.positions} positions, {report.meetings} meetings"
     )
 
 
@@ -169,10 +179,9 @@ async def _seed(url: str) -> str:
     async with open_database(url):
         with progress("seed"):
             report = await load_seeds()
-    return (
-        f"seed wrote {report.total} rows "
-        f"({report.issues} issues, {report.updates} updates)"
-    )
+    if report.total == 0:
+        return "seed data already up to date; nothing written"
+    return f"seed wrote {report.total} rows: {report.summary()}"
 
 
 def _positive(value: str) -> int:
@@ -243,9 +252,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command in ARCHIVE_COMMANDS:
         return archive_command(args, settings.database_url)
     elif args.command == "schema":
-        from api.schema.build import schema_sdl
+        from api.schema.build import possible_types_json, schema_sdl
 
-        sys.stdout.write(schema_sdl())
+        sys.stdout.write(possible_types_json() if args.possible_types else schema_sdl())
     return 0
 
 

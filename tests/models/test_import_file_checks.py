@@ -74,7 +74,7 @@ def test_a_well_formed_file_passes(tmp_path: Path, empty_db: TortoiseContext) ->
         (
             [HEADER, {"type": "token", "id": 1}],
             "line 2: unknown kind 'token' (known: relationship, issue, status_update, "
-            "meeting, meeting_issue, feed_entry)",
+            "meeting, meeting_issue, position, feed_entry)",
         ),
         (
             [HEADER, {**RELATIONSHIP, "id": "1"}],
