@@ -41,8 +41,8 @@ def add_archive_commands(
         "export",
         help="write the data as NDJSON (no tokens or secrets)",
         description="Write every relationship, issue, status update (retracted "
-        "ones too), meeting, link, position and feed entry as NDJSON, one row a line, ids "
-        "kept. The same data always gives the same bytes.",
+        "ones too), meeting, link, position and feed entry as NDJSON, one row a "
+        "line, ids kept. The same data always gives the same bytes.",
         epilog=epilog,
     )
     export.add_argument("--relationship", metavar="SLUG", help="only this one")
