@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -14,6 +15,27 @@ from tests.metrics import sample
 pytestmark = [pytest.mark.postgres_only, pytest.mark.commits]
 
 QUERIES = 20
+
+
+def opened_connections(text: str) -> float:
+    """The pool connections open, summed over the workers alive."""
+    return sample(text, "bilateral_db_pool_idle") + sample(
+        text, "bilateral_db_pool_in_use"
+    )
+
+
+def both_workers_report(url: str) -> bool:
+    """Whether the workers' gauges add up to a connection each (within 20 s).
+
+    Each worker's pool keeps a connection open, so 2 means both workers' gauges
+    are read, whichever answers the scrape.
+    """
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if opened_connections(httpx.get(f"{url}/metrics").text) >= 2:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_two_workers_add_up_their_counts(seeded_url: str) -> None:
@@ -30,6 +52,8 @@ def test_two_workers_add_up_their_counts(seeded_url: str) -> None:
     ) as process:
         try:
             wait_until_ready(url, process)
+            # Ready is one worker ready: wait until both have opened their pools.
+            assert both_workers_report(url), "the second worker never reported"
             for _ in range(QUERIES):
                 # A connection each, so that both workers take some.
                 answer = httpx.post(
@@ -55,5 +79,3 @@ def test_two_workers_add_up_their_counts(seeded_url: str) -> None:
         for text in scrapes
     }
     assert counts == {QUERIES}
-    pools = {sample(text, "bilateral_db_pool_idle") for text in scrapes}
-    assert all(idle >= 2 for idle in pools)  # at least one connection per worker
