@@ -8,6 +8,7 @@ number becomes visible exactly when the write does.
 """
 
 import asyncio
+from dataclasses import dataclass
 
 from tortoise import connections, fields
 from tortoise.models import Model
@@ -42,52 +43,75 @@ async def current_generation() -> int:
     return int(rows[0]["value"]) if rows else 0
 
 
+@dataclass
+class _Read:
+    """One read of the generation and the requests waiting for its result."""
+
+    result: "asyncio.Future[int]"
+    task: "asyncio.Task[int] | None" = None
+    waiters: int = 0
+
+
 class GenerationReads:
     """Reads of the generation shared by the requests of one process.
 
     A request may only be answered from a read sent after it arrived: a read
     already on its way could have been sent before a write the client saw
     acknowledged. So a request that finds a read in flight waits for the next
-    one, which starts when that one returns and serves every request that
+    one, which is sent when that one returns and serves every request that
     arrived meanwhile. Under load, one statement answers a whole wave of requests
     instead of one each, and no request ever gets a value older than its arrival.
+    A read whose every waiter has gone (cancelled) is cancelled too, so no
+    statement outlives the requests that asked for it.
     """
 
     def __init__(self) -> None:
-        self._in_flight: asyncio.Future[int] | None = None
-        self._next: asyncio.Future[int] | None = None
+        self._in_flight: _Read | None = None
+        self._next: _Read | None = None
 
     async def read(self) -> int:
         """The generation, as read by a statement sent after this call began."""
+        shared = self._join()
+        shared.waiters += 1
+        try:
+            return await asyncio.shield(shared.result)
+        finally:
+            shared.waiters -= 1
+            if shared.waiters == 0 and shared.task is not None:
+                shared.task.cancel()  # a no-op once it is done
+
+    def _join(self) -> _Read:
+        loop = asyncio.get_running_loop()
         if self._next is not None:
-            return await asyncio.shield(self._next)
+            return self._next
         if self._in_flight is None:
-            self._in_flight = self._start()
-            return await asyncio.shield(self._in_flight)
-        self._next = asyncio.get_running_loop().create_future()
-        return await asyncio.shield(self._next)
+            self._in_flight = self._send(_Read(loop.create_future()))
+            return self._in_flight
+        self._next = _Read(loop.create_future())
+        return self._next
 
-    def _start(self) -> "asyncio.Future[int]":
-        read = asyncio.ensure_future(current_generation())
-        read.add_done_callback(self._finished)
-        return read
+    def _send(self, shared: _Read) -> _Read:
+        task = asyncio.ensure_future(current_generation())
+        shared.task = task
+        task.add_done_callback(lambda done: self._returned(shared, done))
+        return shared
 
-    def _finished(self, read: "asyncio.Future[int]") -> None:
+    def _returned(self, shared: _Read, done: "asyncio.Task[int]") -> None:
+        _settle(shared, done)
         self._in_flight = None
         waiting, self._next = self._next, None
-        if waiting is None:
-            return
-        follow_up = self._start()
-        self._in_flight = follow_up
-        follow_up.add_done_callback(lambda done: _settle(waiting, done))
+        if waiting is not None and waiting.waiters > 0:
+            self._in_flight = self._send(waiting)
 
 
-def _settle(waiting: "asyncio.Future[int]", done: "asyncio.Future[int]") -> None:
-    if waiting.cancelled():
+def _settle(shared: _Read, done: "asyncio.Task[int]") -> None:
+    """Hand a finished statement's result, or its failure, to the waiters."""
+    error = None if done.cancelled() else done.exception()
+    if shared.result.done():
         return
-    if done.cancelled():
-        waiting.cancel()
-    elif (error := done.exception()) is not None:
-        waiting.set_exception(error)
+    if done.cancelled() or shared.waiters == 0:
+        shared.result.cancel()
+    elif error is not None:
+        shared.result.set_exception(error)
     else:
-        waiting.set_result(done.result())
+        shared.result.set_result(done.result())

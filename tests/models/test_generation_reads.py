@@ -18,11 +18,16 @@ class SlowReads:
         self.value = 1
         self.sent: list[int] = []
         self.release = asyncio.Event()
+        self.cancelled = 0
 
     async def __call__(self) -> int:
         seen = self.value
         self.sent.append(seen)
-        await self.release.wait()
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
         return seen
 
 
@@ -127,3 +132,17 @@ async def test_a_wave_of_requests_costs_two_statements_at_most(
 
     assert set(values) == {1}
     assert sql_queries.count - before <= 2
+
+
+async def test_a_read_nobody_waits_for_any_more_is_cancelled(slow: SlowReads) -> None:
+    reads = GenerationReads()
+    alone = asyncio.ensure_future(reads.read())
+    await sent(slow, 1)
+
+    alone.cancel()
+    await settle()
+
+    assert slow.cancelled == 1
+    slow.release.set()
+    slow.value = 3
+    assert await reads.read() == 3  # and the next request reads afresh
