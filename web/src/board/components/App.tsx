@@ -1,0 +1,308 @@
+import type { ComponentChildren } from "preact";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+
+import type { BoardQuery, LiveUpdatesSubscription } from "../../gql/graphql";
+import { TokenRequiredError, query, tokenStore } from "../api";
+import { today } from "../dates";
+import { LiveFeed, type LiveState } from "../live";
+import { BOARD_QUERY, LIVE_UPDATES } from "../operations";
+import { type View, issueUrl, urlOf, viewFromUrl } from "../view";
+import { Controls } from "./Controls";
+import { Groups } from "./Groups";
+import type { Card } from "./IssueCard";
+import { LiveIndicator } from "./LiveIndicator";
+import { StatusCounts } from "./StatusCounts";
+import { TimeSlider } from "./TimeSlider";
+import { Timeline } from "./Timeline";
+import { TokenForm } from "./TokenForm";
+
+type Board = {
+  relationship: NonNullable<BoardQuery["relationship"]> | null;
+  cards: Card[];
+  counts: BoardQuery["statusCounts"];
+  newestUpdate: string | null;
+  firstDay: string;
+};
+
+type LiveEvent = LiveUpdatesSubscription["statusUpdates"];
+
+const TYPING_PAUSE_MS = 150;
+const REFRESH_AFTER_EVENT_MS = 300;
+const FRESH_FOR_MS = 6_000;
+const PAGES = 10;
+
+/** Every issue of the view, page after page (at most PAGES × 100). */
+async function loadBoard(view: View, signal: AbortSignal): Promise<Board> {
+  const day = view.asOf ?? today();
+  const filter = {
+    relationship: view.relationship,
+    status: view.statuses.length ? view.statuses : null,
+    category: view.categories.length ? view.categories : null,
+    raisedBy: view.raisedBy || null,
+    search: view.search.trim() || null,
+    asOf: view.asOf,
+  };
+  const variables = { relationship: view.relationship, filter, day, asOf: view.asOf, timeTravel: view.asOf !== null };
+  let data = await query(BOARD_QUERY, { ...variables, after: null }, signal);
+  const cards: Card[] = [...data.issues.nodes];
+  const first = data;
+  for (let page = 1; page < PAGES && data.issues.pageInfo.hasNextPage; page += 1) {
+    data = await query(BOARD_QUERY, { ...variables, after: data.issues.pageInfo.endCursor }, signal);
+    cards.push(...data.issues.nodes);
+  }
+  return {
+    relationship: first.relationship ?? null,
+    cards,
+    counts: first.statusCounts,
+    newestUpdate: first.newest.nodes[0]?.id ?? null,
+    firstDay: first.oldest.nodes[0]?.occurredOn.date ?? today(),
+  };
+}
+
+function setFeedLink(relationship: string, slug: string | null): void {
+  document.querySelector("link[data-issue-feed]")?.remove();
+  if (!slug) return;
+  const link = document.createElement("link");
+  link.rel = "alternate";
+  link.type = "application/atom+xml";
+  link.title = `Updates on ${slug}`;
+  link.href = `/feeds/${relationship}/${slug}.atom`;
+  link.dataset.issueFeed = "";
+  document.head.append(link);
+}
+
+export function App({ publicRead }: { publicRead: boolean }) {
+  const [view, setView] = useState<View>(() => viewFromUrl(window.location.search));
+  const [board, setBoard] = useState<Board | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [tokenAsk, setTokenAsk] = useState<string | null | false>(
+    !publicRead && !tokenStore.get() ? null : false,
+  );
+  const [tokenVersion, setTokenVersion] = useState(0);
+  const [live, setLive] = useState<LiveState>("connecting");
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const [revision, setRevision] = useState(0);
+  const [missed, setMissed] = useState(0);
+  const viewRef = useRef(view);
+  viewRef.current = view;
+
+  const change = useCallback((next: Partial<View>, push = false) => {
+    setView((current) => {
+      const updated = { ...current, ...next };
+      const url = urlOf(updated);
+      if (push) window.history.pushState(null, "", url);
+      else window.history.replaceState(null, "", url);
+      return updated;
+    });
+  }, []);
+
+  useEffect(() => {
+    const onPop = () => setView(viewFromUrl(window.location.search));
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+
+  const askForToken = useCallback((message: string | null) => {
+    tokenStore.clear();
+    setTokenAsk(message);
+  }, []);
+
+  const filterKey = JSON.stringify([view.relationship, view.statuses, view.categories, view.raisedBy, view.search, view.asOf]);
+  useEffect(() => {
+    if (tokenAsk !== false) return;
+    const controller = new AbortController();
+    setLoading(true);
+    const timer = window.setTimeout(() => {
+      loadBoard(viewRef.current, controller.signal)
+        .then((loaded) => {
+          setBoard(loaded);
+          setFailure(null);
+          setLoading(false);
+        })
+        .catch((error: Error) => {
+          if (error.name === "AbortError") return;
+          if (error instanceof TokenRequiredError) askForToken(error.message);
+          else setFailure(error.message);
+          setLoading(false);
+        });
+    }, revision === 0 && board === null ? 0 : TYPING_PAUSE_MS);
+    return () => {
+      window.clearTimeout(timer);
+      controller.abort();
+    };
+  }, [filterKey, revision, tokenVersion, tokenAsk]);
+
+  const relationshipName = board?.relationship?.name;
+  useEffect(() => {
+    document.title = relationshipName ? `${relationshipName} issues · bilateral` : "bilateral";
+  }, [relationshipName]);
+  useEffect(() => setFeedLink(view.relationship, view.issue), [view.relationship, view.issue]);
+
+  // The live feed starts once the board knows the newest update, and replays from it.
+  const liveStart = board !== null;
+  const startAfter = useRef<string | null>(null);
+  if (board && startAfter.current === null) startAfter.current = board.newestUpdate ?? "";
+  useEffect(() => {
+    if (!liveStart || tokenAsk !== false) return;
+    let refresh: number | null = null;
+    const feed = new LiveFeed<LiveUpdatesSubscription, LiveEvent>({
+      query: LIVE_UPDATES.toString(),
+      variables: (after) => ({ relationship: viewRef.current.relationship, after }),
+      eventOf: (data) => data.statusUpdates,
+      idOf: (event) => event.id,
+      after: startAfter.current || null,
+      token: () => tokenStore.get(),
+      onState: setLive,
+      onResync: () => setRevision((r) => r + 1),
+      onTokenRefused: () => askForToken("The token was refused; paste another."),
+      onEvent: (event) => {
+        if (viewRef.current.asOf) {
+          setMissed((count) => count + 1);
+          return;
+        }
+        const issue = event.issue;
+        setBoard((current) =>
+          current && {
+            ...current,
+            cards: current.cards.map((card) => (card.id === issue.id ? { ...card, ...issue } : card)),
+          },
+        );
+        // A replay after a reconnect may bring old news: only what is new lights up.
+        const at = Date.parse(event.retractedAt ?? event.recordedAt);
+        if (Date.now() - at < FRESH_FOR_MS * 10) setFresh((current) => new Set([...current, issue.id]));
+        window.setTimeout(() => {
+          setFresh((current) => new Set([...current].filter((id) => id !== issue.id)));
+        }, FRESH_FOR_MS);
+        if (refresh !== null) window.clearTimeout(refresh);
+        refresh = window.setTimeout(() => setRevision((r) => r + 1), REFRESH_AFTER_EVENT_MS);
+      },
+    });
+    feed.start();
+    return () => {
+      if (refresh !== null) window.clearTimeout(refresh);
+      feed.stop();
+    };
+  }, [liveStart, view.relationship, tokenVersion, tokenAsk]);
+
+  const day = view.asOf ?? today();
+  const hrefOf = useCallback((slug: string) => issueUrl(view, slug), [view]);
+  const countries = useMemo(() => board?.relationship?.countries ?? [], [board]);
+
+  if (tokenAsk !== false) {
+    return (
+      <Shell live={null} relationship={view.relationship} name={relationshipName}>
+        <TokenForm
+          message={tokenAsk}
+          onToken={(token) => {
+            tokenStore.set(token);
+            setTokenAsk(false);
+            setTokenVersion((v) => v + 1);
+          }}
+        />
+      </Shell>
+    );
+  }
+
+  return (
+    <Shell live={live} relationship={view.relationship} name={relationshipName}>
+      <div class="toolbar">
+        <Controls view={view} countries={countries} onChange={(next) => change(next)} />
+        <TimeSlider
+          first={board?.firstDay ?? "2020-01-01"}
+          last={today()}
+          asOf={view.asOf}
+          onChange={(asOf) => {
+            setMissed(0);
+            change({ asOf });
+          }}
+        />
+      </div>
+      {view.asOf && missed > 0 ? (
+        <p class="notice" role="status">
+          {missed} new update{missed === 1 ? "" : "s"} since you went back in time.{" "}
+          <button type="button" class="button-link" onClick={() => change({ asOf: null })}>
+            Back to today
+          </button>
+        </p>
+      ) : null}
+      <StatusCounts counts={board?.counts ?? null} />
+      {failure ? <p class="error" role="alert">The board could not be loaded: {failure}</p> : null}
+      <div class={`board${loading ? " board-loading" : ""}`} aria-busy={loading} aria-live="polite">
+        {board ? (
+          <Groups
+            cards={board.cards}
+            group={view.group}
+            day={day}
+            timeTravel={view.asOf !== null}
+            fresh={fresh}
+            hrefOf={hrefOf}
+            onOpen={(slug) => change({ issue: slug }, true)}
+          />
+        ) : (
+          <Placeholder />
+        )}
+      </div>
+      {view.issue ? (
+        <Timeline
+          key={view.issue}
+          relationship={view.relationship}
+          slug={view.issue}
+          asOf={view.asOf}
+          revision={revision}
+          onClose={() => change({ issue: null }, true)}
+        />
+      ) : null}
+    </Shell>
+  );
+}
+
+function Placeholder() {
+  return (
+    <section class="group" aria-label="Loading the issues">
+      <h2 class="group-title placeholder-text">Loading…</h2>
+      <div class="cards">
+        {Array.from({ length: 6 }, (_, i) => (
+          <div class="card card-placeholder" key={i} aria-hidden="true" />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+type ShellProps = {
+  live: LiveState | null;
+  relationship: string;
+  name: string | undefined;
+  children: ComponentChildren;
+};
+
+function Shell({ live, relationship, name, children }: ShellProps) {
+  return (
+    <>
+      <a class="skip-link" href="#board">
+        Skip to the issues
+      </a>
+      <header class="site-head">
+        <div class="site-title">
+          <h1>{name ?? "India–China"} tracker</h1>
+          <p class="tagline">Where each open question between the two countries stands, with its dated, sourced history.</p>
+        </div>
+        <nav class="site-nav" aria-label="Elsewhere">
+          {live ? <LiveIndicator state={live} /> : null}
+          <a href={`/feeds/${relationship}.atom`} class="feed-link">
+            Atom feed
+          </a>
+          <a href="/graphql">GraphQL playground</a>
+        </nav>
+      </header>
+      <main id="board">{children}</main>
+      <footer class="site-foot">
+        <p>
+          Every update cites its source. Data and API: <a href="/graphql">GraphQL</a> · feeds:{" "}
+          <a href={`/feeds/${relationship}.atom`}>Atom</a>.
+        </p>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+import type { CardFieldsFragment, IssueStatus } from "../../gql/graphql";
+import { dayNumber, duration, partialDate } from "../dates";
+import { CATEGORY_LABELS, countryName } from "../vocabulary";
+import { SourceLink } from "./Source";
+import { StatusPill } from "./StatusPill";
+
+export type Card = CardFieldsFragment & { statusAsOf?: IssueStatus | null };
+
+type Props = {
+  card: Card;
+  href: string;
+  day: string;
+  timeTravel: boolean;
+  fresh: boolean;
+  onOpen: (slug: string) => void;
+};
+
+/** The status an issue shows on the board: as of the slider's day, or now. */
+export function shownStatus(card: Card, timeTravel: boolean): IssueStatus | null | undefined {
+  return timeTravel ? card.statusAsOf : card.status;
+}
+
+export function IssueCard({ card, href, day, timeTravel, fresh, onOpen }: Props) {
+  const status = shownStatus(card, timeTravel);
+  const latest = card.latestUpdate;
+  // In time travel the latest update may be later than the day looked at.
+  const shownUpdate = latest && (!timeTravel || latest.occurredOn.date <= day) ? latest : null;
+  const since = shownUpdate ? dayNumber(day) - dayNumber(shownUpdate.occurredOn.date) : null;
+  return (
+    <article class={`card${fresh ? " card-fresh" : ""}`} data-slug={card.slug} data-status={status ?? ""}>
+      <header class="card-head">
+        <StatusPill status={status} />
+        <span class="card-category">{CATEGORY_LABELS[card.category]}</span>
+      </header>
+      <h3 class="card-title">
+        <a
+          href={href}
+          class="card-link"
+          onClick={(event) => {
+            if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+            event.preventDefault();
+            onOpen(card.slug);
+          }}
+        >
+          {card.title}
+        </a>
+      </h3>
+      <p class="card-meta">
+        {since !== null && shownUpdate?.status === status ? (
+          <>
+            At this status for <strong>{duration(since)}</strong>
+          </>
+        ) : (
+          <>Raised by {card.raisedBy.map(countryName).join(" and ") || "—"}</>
+        )}
+      </p>
+      {shownUpdate ? (
+        <div class="card-update">
+          <p class="card-note">{shownUpdate.note}</p>
+          <p class="card-source">
+            <time dateTime={shownUpdate.occurredOn.date}>{partialDate(shownUpdate.occurredOn.text)}</time>
+            {" · "}
+            <SourceLink source={shownUpdate.source} />
+          </p>
+        </div>
+      ) : (
+        <div class="card-update">
+          <p class="card-note muted">
+            {timeTravel ? "Its latest update came after this day." : "No update yet."}
+          </p>
+        </div>
+      )}
+    </article>
+  );
+}
