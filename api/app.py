@@ -31,6 +31,8 @@ from api.transport.endpoint import GraphQLEndpoint
 from api.transport.graphql_app import BilateralGraphQL
 from api.transport.http import refused_write_response
 from api.transport.request_id import RequestIdMiddleware
+from api.web.pages import playground_page
+from api.web.routes import web_routes
 from models.config import tortoise_config
 from models.database import connect_now, ping, write_refusal_now
 from models.events import Event, Publish, discard
@@ -116,13 +118,15 @@ def create_app(
     services = build_services(settings, publish)
     schema = build_schema(SchemaOptions(settings.limits, settings.introspection))
     view = BilateralGraphQL(settings, services, schema)
-    endpoint = GraphQLEndpoint(settings, schema, view, services.gate)
+    playground = playground_page if settings.graphiql else None
+    endpoint = GraphQLEndpoint(settings, schema, view, services.gate, playground)
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", endpoint),
             WebSocketRoute("/graphql", endpoint),
+            *web_routes(settings),
         ],
         lifespan=_lifespan(settings, services.hub, manage_database=manage_database),
         exception_handlers=dict.fromkeys(DATABASE_ERRORS, refused_write_response),
