@@ -9,7 +9,7 @@ import sys
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -44,8 +44,17 @@ query Issue($slug: String!) {
 def create_token(database_url: str, name: str, role: str) -> str:
     """A token made as an operator makes one, with the CLI; returns its secret."""
     done = subprocess.run(
-        [sys.executable, "-m", "api.cli", "token", "create", "--name", name]
-        + ["--role", role],
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "token",
+            "create",
+            "--name",
+            name,
+            "--role",
+            role,
+        ],
         env={"DATABASE_URL": database_url, "PATH": ""},
         capture_output=True,
         text=True,
@@ -64,7 +73,8 @@ async def gql(
             "/graphql", json={"query": query, "variables": variables}, headers=headers
         )
     body = response.json()
-    assert response.status_code == 200 and "errors" not in body, body
+    assert response.status_code == 200, body
+    assert "errors" not in body, body
     data: dict[str, Any] = body["data"]
     return data
 
@@ -79,7 +89,7 @@ async def post_update(
         "input": {
             "issueId": issue["id"],
             "status": status,
-            "occurredOn": date.today().isoformat(),
+            "occurredOn": datetime.now(UTC).date().isoformat(),
             "note": note,
             "source": source,
             "expectedVersion": issue["version"],

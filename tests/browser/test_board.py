@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, WebSocketRoute, expect
 
 from tests.browser.served_board import gql, post_update, shut_in
 
@@ -23,8 +23,10 @@ FILTERED = """
 TIME_TRAVEL_DAY = date(2025, 1, 27)
 
 
-async def expected_statuses(base_url: str, day: date) -> tuple[dict[str, str], dict[str, str]]:
-    """Each issue's status now and on `day`, as the API says (None-less: on the board)."""
+async def expected_statuses(
+    base_url: str, day: date
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each issue's status now, and on `day` (where it had one), as the API says."""
     data = await gql(base_url, STATUSES, {"day": day.isoformat()})
     nodes = data["issues"]["nodes"]
     now = {n["slug"]: n["status"] for n in nodes}
@@ -40,7 +42,8 @@ async def shown_statuses(page: Page) -> dict[str, str]:
         card = cards.nth(index)
         slug = await card.get_attribute("data-slug")
         status = await card.get_attribute("data-status")
-        assert slug is not None and status is not None
+        assert slug is not None
+        assert status is not None
         shown[slug] = status
     return shown
 
@@ -125,7 +128,9 @@ async def test_a_click_opens_the_issue_timeline(board_url: str, page: Page) -> N
     await expect(dialog.locator(".span-bar rect.band").first).to_be_visible()
     await expect(dialog.locator("li.update").first).to_be_visible()
     feed = page.locator('head link[rel="alternate"][data-issue-feed]')
-    await expect(feed).to_have_attribute("href", "/feeds/india-china/direct-flights.atom")
+    await expect(feed).to_have_attribute(
+        "href", "/feeds/india-china/direct-flights.atom"
+    )
     await page.keyboard.press("Escape")
     await expect(dialog).to_be_hidden()
     await expect(page).to_have_url(f"{board_url}/")
@@ -136,10 +141,10 @@ async def test_a_posted_update_appears_live_and_after_a_reconnect(
     board_url: str, editor_token: str, page: Page
 ) -> None:
     watched = await shut_in(page, board_url)
-    sockets = []
+    sockets: list[WebSocketRoute] = []
     refusing = False
 
-    async def through(ws):  # type: ignore[no-untyped-def]
+    async def through(ws: WebSocketRoute) -> None:
         if refusing:
             await ws.close()
             return
@@ -161,7 +166,9 @@ async def test_a_posted_update_appears_live_and_after_a_reconnect(
     await sockets[-1].close()
     await expect(live).to_have_attribute("data-live", "reconnecting")
     missed = "Posted while the page was cut off; replayed when it came back."
-    await post_update(board_url, editor_token, "trade-and-investment", "RESOLVED", missed)
+    await post_update(
+        board_url, editor_token, "trade-and-investment", "RESOLVED", missed
+    )
     refusing = False
 
     await expect(live).to_have_attribute("data-live", "live", timeout=15_000)

@@ -39,7 +39,9 @@ async def test_every_text_passes_wcag_aa_contrast(board_url: str, page: Page) ->
     assert await low_contrast(page) == []
 
 
-async def test_the_board_is_usable_from_the_keyboard(board_url: str, page: Page) -> None:
+async def test_the_board_is_usable_from_the_keyboard(
+    board_url: str, page: Page
+) -> None:
     await page.goto(board_url + "/")
     await expect(page.locator("article.card").first).to_be_visible()
     first_card = page.locator("article.card a.card-link").first
@@ -52,6 +54,8 @@ async def test_the_board_is_usable_from_the_keyboard(board_url: str, page: Page)
 
     dialog = page.get_by_role("dialog")
     await expect(dialog).to_be_visible()
-    await expect(dialog.get_by_role("button", name="Close the timeline")).to_be_focused()
+    await expect(
+        dialog.get_by_role("button", name="Close the timeline")
+    ).to_be_focused()
     await page.keyboard.press("Escape")
     await expect(dialog).to_be_hidden()
