@@ -8,8 +8,15 @@ export default defineConfig({
   base: "/",
   // The playground's React code is plain createElement calls; JSX here is Preact's.
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+  // `npm run dev`: the pages from source, the API from a service on :8000.
+  server: {
+    proxy: {
+      "/graphql": { target: "http://127.0.0.1:8000", ws: true },
+      "/feeds": "http://127.0.0.1:8000",
+    },
+  },
   build: {
-    outDir: resolve(__dirname, "../api/web/dist"),
+    outDir: resolve(import.meta.dirname, "../api/web/dist"),
     emptyOutDir: true,
     assetsDir: "assets",
     sourcemap: false,
@@ -22,8 +29,8 @@ export default defineConfig({
         handler(level, log);
       },
       input: {
-        board: resolve(__dirname, "index.html"),
-        playground: resolve(__dirname, "graphiql.html"),
+        board: resolve(import.meta.dirname, "index.html"),
+        playground: resolve(import.meta.dirname, "graphiql.html"),
       },
     },
   },

@@ -12,6 +12,13 @@ function toggled<T>(values: readonly T[], value: T): T[] {
   return values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
 }
 
+/** On a phone the chips would fill the first screen: they fold away there,
+ *  unless the shared view already uses them. */
+function openAtFirst(view: View): boolean {
+  const wide = window.matchMedia("(min-width: 48rem)").matches;
+  return wide || view.statuses.length > 0 || view.categories.length > 0;
+}
+
 /** Search, filters and grouping; each choice lands in the URL at once. */
 export function Controls({ view, countries, onChange }: Props) {
   const filtered =
@@ -62,7 +69,14 @@ export function Controls({ view, countries, onChange }: Props) {
           Clear filters
         </button>
       </div>
-      <Chips
+      <details class="more-filters" open={openAtFirst(view)}>
+        <summary>
+          Status and category
+          {view.statuses.length + view.categories.length > 0
+            ? ` (${view.statuses.length + view.categories.length} chosen)`
+            : ""}
+        </summary>
+        <Chips
         legend="Status"
         values={STATUSES}
         labels={STATUS_LABELS}
@@ -76,6 +90,7 @@ export function Controls({ view, countries, onChange }: Props) {
         chosen={view.categories}
         onToggle={(category: IssueCategory) => onChange({ categories: toggled(view.categories, category) })}
       />
+      </details>
     </form>
   );
 }
