@@ -1,6 +1,8 @@
 """The board's page, the playground's page and their assets, served from the package."""
 
 import re
+import tomllib
+from pathlib import Path
 
 import httpx
 
@@ -135,3 +137,17 @@ async def test_the_page_says_when_reads_need_a_token(client_with: ClientWith) ->
 
     assert response.status_code == 200
     assert '<meta name="bilateral:public-read" content="false">' in response.text
+
+
+def test_a_package_install_ships_every_built_file() -> None:
+    pyproject = tomllib.loads(
+        (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    )
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["api"]
+    package = DIST.parent.parent
+    built = {p for p in DIST.rglob("*") if p.is_file()}
+
+    shipped = {p for pattern in patterns for p in package.glob(pattern)}
+
+    assert built
+    assert built <= shipped
