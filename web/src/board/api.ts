@@ -16,6 +16,14 @@ export const tokenStore = {
   },
 };
 
+let serverNow = 0;
+
+/** The server's clock as of its last answer (ms since the epoch; 0 before any).
+ *  Events are judged old or new by it, not by this machine's clock. */
+export function lastServerTime(): number {
+  return serverNow;
+}
+
 /** The service wants a (valid) token before it answers. */
 export class TokenRequiredError extends Error {}
 
@@ -48,6 +56,8 @@ export async function query<TResult, TVariables>(
     body: JSON.stringify({ query: document.toString(), variables }),
     signal,
   });
+  const date = Date.parse(response.headers.get("date") ?? "");
+  if (!Number.isNaN(date)) serverNow = date;
   if (response.status === 401) throw new TokenRequiredError("The token was refused.");
   const body = (await response.json()) as GraphQLResponse<TResult>;
   const codes = (body.errors ?? []).map((error) => error.extensions?.code);

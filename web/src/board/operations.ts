@@ -72,6 +72,17 @@ export const BOARD_QUERY = graphql(`
       status
       count
     }
+    # In time travel, each card shows the latest update by that day: the newest
+    # hundred before it cover every issue that moved lately.
+    past: statusUpdates(first: 100, filter: { relationship: $relationship, occurredTo: $asOf })
+      @include(if: $timeTravel) {
+      nodes {
+        ...UpdateFields
+        issue {
+          id
+        }
+      }
+    }
     newest: statusUpdates(first: 1, filter: { relationship: $relationship }) {
       nodes {
         id

@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import type { BoardQuery, LiveUpdatesSubscription } from "../../gql/graphql";
-import { TokenRequiredError, query, tokenStore } from "../api";
+import { TokenRequiredError, lastServerTime, query, tokenStore } from "../api";
 import { today } from "../dates";
 import { LiveFeed, type LiveState } from "../live";
 import { BOARD_QUERY, LIVE_UPDATES } from "../operations";
@@ -30,6 +30,8 @@ const TYPING_PAUSE_MS = 150;
 const REFRESH_AFTER_EVENT_MS = 300;
 const FRESH_FOR_MS = 6_000;
 const PAGES = 10;
+// The server's Date header counts whole seconds.
+const CLOCK_GRAIN_MS = 1_000;
 
 /** Every issue of the view, page after page (at most PAGES × 100). */
 async function loadBoard(view: View, signal: AbortSignal): Promise<Board> {
@@ -52,11 +54,19 @@ async function loadBoard(view: View, signal: AbortSignal): Promise<Board> {
   }
   return {
     relationship: first.relationship ?? null,
-    cards,
+    cards: first.past ? asOfDay(cards, first.past.nodes) : cards,
     counts: first.statusCounts,
     newestUpdate: first.newest.nodes[0]?.id ?? null,
     firstDay: first.oldest.nodes[0]?.occurredOn.date ?? today(),
   };
+}
+
+/** Cards whose latest update is the latest by the day looked at (newest first in
+ *  `past`), or none when it lies further back than the list reaches. */
+function asOfDay(cards: Card[], past: NonNullable<BoardQuery["past"]>["nodes"]): Card[] {
+  const latest = new Map<string, (typeof past)[number]>();
+  for (const update of past) if (!latest.has(update.issue.id)) latest.set(update.issue.id, update);
+  return cards.map((card) => ({ ...card, latestUpdate: latest.get(card.id) ?? null }));
 }
 
 function setFeedLink(relationship: string, slug: string | null): void {
@@ -146,6 +156,7 @@ export function App({ publicRead }: { publicRead: boolean }) {
   useEffect(() => {
     if (!liveStart || tokenAsk !== false) return;
     let refresh: number | null = null;
+    const loadedAt = lastServerTime();
     const feed = new LiveFeed<LiveUpdatesSubscription, LiveEvent>({
       query: LIVE_UPDATES.toString(),
       variables: (after) => ({ relationship: viewRef.current.relationship, after }),
@@ -157,8 +168,12 @@ export function App({ publicRead }: { publicRead: boolean }) {
       onResync: () => setRevision((r) => r + 1),
       onTokenRefused: () => askForToken("The token was refused; paste another."),
       onEvent: (event) => {
+        // A replay after `after` brings back news the board already shows: it is
+        // applied quietly; only what happened since the page loaded is news.
+        const at = Date.parse(event.retractedAt ?? event.recordedAt);
+        const news = at >= loadedAt - CLOCK_GRAIN_MS;
         if (viewRef.current.asOf) {
-          setMissed((count) => count + 1);
+          if (news) setMissed((count) => count + 1);
           return;
         }
         const issue = event.issue;
@@ -168,9 +183,8 @@ export function App({ publicRead }: { publicRead: boolean }) {
             cards: current.cards.map((card) => (card.id === issue.id ? { ...card, ...issue } : card)),
           },
         );
-        // A replay after a reconnect may bring old news: only what is new lights up.
-        const at = Date.parse(event.retractedAt ?? event.recordedAt);
-        if (Date.now() - at < FRESH_FOR_MS * 10) setFresh((current) => new Set([...current, issue.id]));
+        if (!news) return;
+        setFresh((current) => new Set([...current, issue.id]));
         window.setTimeout(() => {
           setFresh((current) => new Set([...current].filter((id) => id !== issue.id)));
         }, FRESH_FOR_MS);

@@ -23,8 +23,8 @@ export function shownStatus(card: Card, timeTravel: boolean): IssueStatus | null
 export function IssueCard({ card, href, day, timeTravel, fresh, onOpen }: Props) {
   const status = shownStatus(card, timeTravel);
   const latest = card.latestUpdate;
-  // In time travel the latest update may be later than the day looked at.
-  const shownUpdate = latest && (!timeTravel || latest.occurredOn.date <= day) ? latest : null;
+  // In time travel the board hands in the latest update by that day, if it has it.
+  const shownUpdate = latest && latest.occurredOn.date <= day ? latest : null;
   const since = shownUpdate ? dayNumber(day) - dayNumber(shownUpdate.occurredOn.date) : null;
   return (
     <article class={`card${fresh ? " card-fresh" : ""}`} data-slug={card.slug} data-status={status ?? ""}>
@@ -66,7 +66,7 @@ export function IssueCard({ card, href, day, timeTravel, fresh, onOpen }: Props)
       ) : (
         <div class="card-update">
           <p class="card-note muted">
-            {timeTravel ? "Its latest update came after this day." : "No update yet."}
+            {timeTravel ? "Its last update by this day is older than the board shows." : "No update yet."}
           </p>
         </div>
       )}
