@@ -14,6 +14,7 @@ from html import escape
 from xml.etree import ElementTree as ET
 
 from api.core.relay import global_id
+from api.web.urls import board_issue_url
 from models.news import StatusNews
 from models.status_update import StatusUpdate
 
@@ -96,12 +97,7 @@ class IssueUrl:
     def __call__(self, slug: str) -> str | None:
         if self.board_url is None:
             return None
-        scope = (
-            ""
-            if self.relationship == "india-china"
-            else f"relationship={self.relationship}&"
-        )
-        return f"{self.board_url}?{scope}issue={slug}"
+        return board_issue_url(self.board_url, self.relationship, slug)
 
 
 def _entry(item: StatusNews, issue_url: str | None) -> ET.Element:

@@ -16,8 +16,8 @@ from starlette.responses import HTMLResponse, Response
 
 from api.settings import Settings
 from api.web.assets import page
+from api.web.urls import DEFAULT_RELATIONSHIP, feed_path
 
-DEFAULT_RELATIONSHIP = "india-china"
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 _COMMON_POLICY = (
     "default-src 'self'; script-src 'self'; img-src 'self' data:; "
@@ -47,9 +47,9 @@ def _slug(value: str | None) -> str | None:
 
 def feed_links(relationship: str, issue: str | None) -> str:
     """The `<link rel="alternate">` tags of the feeds a page's reader may follow."""
-    links = [(f"/feeds/{relationship}.atom", "Status updates and positions")]
+    links = [(feed_path(relationship), "Status updates and positions")]
     if issue is not None:
-        links.append((f"/feeds/{relationship}/{issue}.atom", f"Updates on {issue}"))
+        links.append((feed_path(relationship, issue), f"Updates on {issue}"))
     return "".join(
         f'<link rel="alternate" type="application/atom+xml" title="{escape(title)}"'
         f' href="{escape(href)}">'
