@@ -9,6 +9,7 @@ from models.feed_entry import FeedEntry
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
+from models.position import Position
 from models.rate_window import RateWindow
 from models.relationship import Relationship
 from models.status_update import StatusUpdate
@@ -21,6 +22,7 @@ __all__ = [
     "Issue",
     "Meeting",
     "MeetingIssue",
+    "Position",
     "RateWindow",
     "Relationship",
     "StatusUpdate",

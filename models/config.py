@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "models.issue",
     "models.status_update",
     "models.meeting",
+    "models.position",
     "models.api_token",
     "models.idempotency",
     "models.feed_entry",

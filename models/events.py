@@ -21,6 +21,7 @@ class Event:
     issue_id: int | None = None
     update_id: int | None = None
     meeting_id: int | None = None
+    position_id: int | None = None
     version: int | None = None
     position: int | None = None
     token_name: str | None = None

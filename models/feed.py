@@ -1,4 +1,7 @@
-"""Writing and reading the update feed: the table subscriptions are served from.
+"""Writing and reading the live feed: the table subscriptions are served from.
+
+It holds the recordings and retractions of status updates and of positions, one
+numbered entry each, in commit order.
 
 An event on the bus only says "the feed moved"; what moved is always read back from
 here, by position, so a lost wake-up, a restart or a reconnect loses nothing.
@@ -16,35 +19,64 @@ from models.enums import FeedKind, IssueStatus
 from models.errors import NotFoundError
 from models.feed_entry import FeedEntry
 from models.issue import Issue
+from models.position import Position
 from models.status_update import StatusUpdate
 
 BATCH = 500
 # Any constant will do, as long as nothing else uses it as an advisory lock key.
 POSITION_LOCK = 0x62696C6174
 
+UPDATE_KINDS = frozenset({FeedKind.RECORDED, FeedKind.RETRACTED})
+POSITION_KINDS = frozenset({FeedKind.POSITION_RECORDED, FeedKind.POSITION_RETRACTED})
+
 _MISSING_ENTRIES = """
-INSERT INTO feed_entry (kind, update_id, issue_id, relationship_id, created_at)
+INSERT INTO feed_entry (kind, {column}, issue_id, relationship_id, created_at)
 SELECT '{kind}', su.id, su.issue_id, i.relationship_id, {at}
-FROM status_update su JOIN issue i ON i.id = su.issue_id
+FROM {table} su JOIN issue i ON i.id = su.issue_id
 WHERE {condition} AND NOT EXISTS (
-    SELECT 1 FROM feed_entry f WHERE f.update_id = su.id AND f.kind = '{kind}'
+    SELECT 1 FROM feed_entry f WHERE f.{column} = su.id AND f.kind = '{kind}'
 )
 ORDER BY {at}, su.id
 """
+# Which entries the rows written outside the operations (seeds) are missing.
+_BACKFILLS = (
+    ("status_update", "update_id", FeedKind.RECORDED, "su.recorded_at", "1 = 1"),
+    (
+        "status_update",
+        "update_id",
+        FeedKind.RETRACTED,
+        "su.retracted_at",
+        "su.retracted_at IS NOT NULL",
+    ),
+    ("position", "position_id", FeedKind.POSITION_RECORDED, "su.recorded_at", "1 = 1"),
+    (
+        "position",
+        "position_id",
+        FeedKind.POSITION_RETRACTED,
+        "su.retracted_at",
+        "su.retracted_at IS NOT NULL",
+    ),
+)
 
 
 @dataclass(frozen=True)
 class FeedScope:
-    """Which entries a reader wants: one issue's, one relationship's, or all."""
+    """Which entries a reader wants: one issue's, one relationship's, or all; of
+    some kinds (updates' or positions') or of every kind."""
 
     issue_id: int | None = None
     relationship_id: int | None = None
+    kinds: frozenset[FeedKind] | None = None
 
-    def includes(self, item: "FeedItem") -> bool:
+    def includes(self, item: "AnyFeedItem") -> bool:
         """Whether an entry read without a scope belongs to this one."""
-        return (self.issue_id is None or item.issue.id == self.issue_id) and (
-            self.relationship_id is None
-            or item.issue.relationship_id == self.relationship_id
+        return (
+            (self.issue_id is None or item.issue.id == self.issue_id)
+            and (
+                self.relationship_id is None
+                or item.issue.relationship_id == self.relationship_id
+            )
+            and (self.kinds is None or item.kind in self.kinds)
         )
 
 
@@ -62,7 +94,22 @@ class FeedItem:
     previous_status: IssueStatus | None
 
 
-async def append_entry(kind: FeedKind, update: StatusUpdate, issue: Issue) -> int:
+@dataclass(frozen=True)
+class PositionFeedItem:
+    """One entry about a position, with the position as it stands now."""
+
+    position: int
+    kind: FeedKind
+    stated: Position
+    issue: Issue
+
+
+AnyFeedItem = FeedItem | PositionFeedItem
+
+
+async def append_entry(
+    kind: FeedKind, row: StatusUpdate | Position, issue: Issue
+) -> int:
     """Add an entry as the last statement of a write; returns its position.
 
     On PostgreSQL the writers take positions one at a time under an advisory lock
@@ -74,9 +121,11 @@ async def append_entry(kind: FeedKind, update: StatusUpdate, issue: Issue) -> in
         await connections.get("default").execute_query(
             "SELECT pg_advisory_xact_lock($1)", [POSITION_LOCK]
         )
+    said = row if isinstance(row, Position) else None
     entry = await FeedEntry.create(
         kind=kind,
-        update_id=update.id,
+        update_id=None if said else row.id,
+        position_id=said.id if said else None,
         issue_id=issue.id,
         relationship_id=issue.relationship_id,
     )
@@ -84,36 +133,77 @@ async def append_entry(kind: FeedKind, update: StatusUpdate, issue: Issue) -> in
 
 
 async def record_missing_entries() -> None:
-    """Give every update written outside the operations (seeds) its entries."""
+    """Give every update and position written outside the operations (seeds) its
+    entries: recordings first, in recorded order, then retractions."""
     connection = connections.get("default")
     if dialect() == "postgres":
         await connection.execute_query(
             "SELECT pg_advisory_xact_lock($1)", [POSITION_LOCK]
         )
-    for kind, at, condition in (
-        (FeedKind.RECORDED, "su.recorded_at", "1 = 1"),
-        (FeedKind.RETRACTED, "su.retracted_at", "su.retracted_at IS NOT NULL"),
-    ):
-        sql = _MISSING_ENTRIES.format(kind=kind.value, at=at, condition=condition)
+    for table, column, kind, at, condition in _BACKFILLS:
+        sql = _MISSING_ENTRIES.format(
+            table=table, column=column, kind=kind.value, at=at, condition=condition
+        )
         await connection.execute_query(sql)
 
 
 async def read_feed(
     after: int, scope: FeedScope = EVERYTHING, limit: int = BATCH
 ) -> list[FeedItem]:
-    """The entries after a position, oldest first, at most `limit` of them."""
+    """The update entries after a position, oldest first, at most `limit` of them."""
+    items = await read_entries(after, _of_updates(scope), limit)
+    return [item for item in items if isinstance(item, FeedItem)]
+
+
+async def read_entries(
+    after: int, scope: FeedScope = EVERYTHING, limit: int = BATCH
+) -> list[AnyFeedItem]:
+    """The entries of every kind in scope after a position, oldest first."""
     query = FeedEntry.filter(id__gt=after).order_by("id").limit(limit)
     if scope.issue_id is not None:
         query = query.filter(issue_id=scope.issue_id)
     if scope.relationship_id is not None:
         query = query.filter(relationship_id=scope.relationship_id)
-    entries = await query.values("id", "kind", "update_id", "issue_id")
+    if scope.kinds is not None:
+        query = query.filter(kind__in=sorted(scope.kinds))
+    entries = await query.values("id", "kind", "update_id", "position_id", "issue_id")
     if not entries:
         return []
-    return await _items(entries)
+    updates = [e for e in entries if e["update_id"] is not None]
+    said = [e for e in entries if e["position_id"] is not None]
+    found: dict[int, AnyFeedItem] = {}
+    for update_item in await _items(updates):
+        found[update_item.position] = update_item
+    for position_item in await _position_items(said):
+        found[position_item.position] = position_item
+    return [found[int(e["id"])] for e in entries]
+
+
+def _of_updates(scope: FeedScope) -> FeedScope:
+    return FeedScope(scope.issue_id, scope.relationship_id, UPDATE_KINDS)
+
+
+async def _position_items(entries: Sequence[dict[str, Any]]) -> list[PositionFeedItem]:
+    if not entries:
+        return []
+    position_ids = list({int(e["position_id"]) for e in entries})
+    rows = {row.pk: row for row in await Position.filter(id__in=position_ids)}
+    issue_ids = {row.issue_id for row in rows.values()}
+    issues = {row.pk: row for row in await Issue.filter(id__in=issue_ids)}
+    return [
+        PositionFeedItem(
+            position=int(entry["id"]),
+            kind=FeedKind(entry["kind"]),
+            stated=rows[int(entry["position_id"])],
+            issue=issues[rows[int(entry["position_id"])].issue_id],
+        )
+        for entry in entries
+    ]
 
 
 async def _items(entries: Sequence[dict[str, Any]]) -> list[FeedItem]:
+    if not entries:
+        return []
     update_ids = list({int(e["update_id"]) for e in entries})
     updates = {row.pk: row for row in await StatusUpdate.filter(id__in=update_ids)}
     issue_ids = {row.issue_id for row in updates.values()}
@@ -141,6 +231,18 @@ async def position_of(update_id: int, field: str = "after") -> int:
         return int(found.id)
     if not await StatusUpdate.exists(id=update_id):
         raise NotFoundError(field, "StatusUpdate", update_id)
+    return 0
+
+
+async def position_of_statement(position_id: int, field: str = "after") -> int:
+    """The feed position at which a position was recorded (0 if it has none)."""
+    found = await FeedEntry.filter(
+        position_id=position_id, kind=FeedKind.POSITION_RECORDED
+    ).first()
+    if found is not None:
+        return int(found.id)
+    if not await Position.exists(id=position_id):
+        raise NotFoundError(field, "Position", position_id)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The update feed: every recording and retraction of an update, in commit order."""
+"""The live feed: every recording and retraction of an update or a position, in
+commit order."""
 
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from models.enums import FeedKind
 
 if TYPE_CHECKING:
     from models.issue import Issue
+    from models.position import Position
     from models.relationship import Relationship
     from models.status_update import StatusUpdate
 
@@ -18,16 +20,27 @@ class FeedEntry(Model):
     """One change to the history, numbered in the order its transaction committed.
 
     The id is the feed position: subscribers resume from the last position they
-    saw, and every process reads the same entries from this table. issue_id and
-    relationship_id are copied from the update so that a filtered read needs no join.
+    saw, and every process reads the same entries from this table. An entry names
+    either an update or a position (its kind says which); issue_id and
+    relationship_id are copied from it so that a filtered read needs no join.
     """
 
     id = fields.BigIntField(primary_key=True)
-    kind = fields.CharEnumField(FeedKind, max_length=12)
-    update: fields.ForeignKeyRelation["StatusUpdate"] = fields.ForeignKeyField(
-        "models.StatusUpdate", related_name="feed_entries", on_delete=fields.RESTRICT
+    kind = fields.CharEnumField(FeedKind, max_length=20)
+    update: fields.ForeignKeyNullableRelation["StatusUpdate"] = fields.ForeignKeyField(
+        "models.StatusUpdate",
+        related_name="feed_entries",
+        on_delete=fields.RESTRICT,
+        null=True,
     )
-    update_id: int
+    update_id: int | None
+    position: fields.ForeignKeyNullableRelation["Position"] = fields.ForeignKeyField(
+        "models.Position",
+        related_name="feed_entries",
+        on_delete=fields.RESTRICT,
+        null=True,
+    )
+    position_id: int | None
     issue: fields.ForeignKeyRelation["Issue"] = fields.ForeignKeyField(
         "models.Issue", related_name="feed_entries", on_delete=fields.RESTRICT
     )
@@ -44,4 +57,5 @@ class FeedEntry(Model):
             Index(fields=("issue_id", "id"), name="feed_issue_idx"),
             Index(fields=("relationship_id", "id"), name="feed_relationship_idx"),
             Index(fields=("update_id", "kind"), name="feed_update_idx"),
+            Index(fields=("position_id", "kind"), name="feed_position_idx"),
         )

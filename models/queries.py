@@ -3,6 +3,7 @@
 Nothing here opens a transaction; each function is one or two statements.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
 from models.nested_pages import ChildSource
 from models.pagination import Ordering
+from models.position import Position
 from models.status_update import StatusUpdate
 
 ISSUE_ORDERINGS: dict[str, tuple[str, type]] = {
@@ -45,6 +47,35 @@ MEETINGS_OF_ISSUE = ChildSource(
     from_sql="meeting m JOIN meeting_issue mi ON mi.meeting_id = m.id",
     parent_column="mi.issue_id",
 )
+
+
+_COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+def positions_of_issue(
+    country: str | None, *, include_retracted: bool
+) -> ChildSource[Position]:
+    """Where an issue's positions live, of one country or both, retracted or not.
+
+    `country` is written into the SQL, so it must be a two-letter code.
+    """
+    where = "" if include_retracted else "AND p.retracted_at IS NULL"
+    if country is not None:
+        if not _COUNTRY_CODE.fullmatch(country):
+            raise ValueError(f"not a country code: {country!r}")
+        where += f" AND p.country = '{country}'"
+    return ChildSource(
+        model=Position,
+        alias="p",
+        from_sql="position p",
+        parent_column="p.issue_id",
+        where_sql=where,
+    )
+
+
+def position_ordering(*, descending: bool) -> Ordering:
+    """Positions by the day they were stated, then in recorded order."""
+    return Ordering("stated", "stated_on", descending, date)
 
 
 def history_ordering(*, descending: bool) -> Ordering:
@@ -185,3 +216,62 @@ def meetings_matching(criteria: MeetingCriteria) -> QuerySet[Meeting]:
             Q(title__icontains=text) | Q(summary__icontains=text)
         )
     return queryset
+
+
+@dataclass(frozen=True)
+class PositionCriteria:
+    """What the cross-issue position list is filtered on."""
+
+    relationship: str | None = None
+    issue_id: int | None = None
+    country: str | None = None
+    stated_from: date | None = None
+    stated_to: date | None = None
+    as_of: date | None = None
+    latest_per_side: bool = False
+    include_retracted: bool = False
+
+
+# The latest live position of its side on its issue (by the day, if one is given).
+_LATEST_OF_SIDE = """NOT EXISTS (
+    SELECT 1 FROM position later
+    WHERE later.issue_id = position.issue_id AND later.country = position.country
+    AND later.retracted_at IS NULL {by_then}
+    AND (later.stated_on > position.stated_on
+         OR (later.stated_on = position.stated_on AND later.id > position.id))
+)"""
+
+
+def positions_matching(criteria: PositionCriteria) -> QuerySet[Position]:
+    """The positions meeting the criteria."""
+    queryset = Position.all()
+    if criteria.relationship is not None:
+        queryset = queryset.filter(issue__relationship__slug=criteria.relationship)
+    if criteria.issue_id is not None:
+        queryset = queryset.filter(issue_id=criteria.issue_id)
+    if criteria.country is not None:
+        queryset = queryset.filter(country=criteria.country)
+    if criteria.stated_from is not None:
+        queryset = queryset.filter(stated_on__gte=criteria.stated_from)
+    if criteria.stated_to is not None:
+        queryset = queryset.filter(stated_on__lte=criteria.stated_to)
+    if criteria.as_of is not None:
+        queryset = queryset.filter(stated_on__lte=criteria.as_of)
+    if criteria.latest_per_side:
+        return _latest_per_side(queryset, criteria.as_of)
+    if not criteria.include_retracted:
+        queryset = queryset.filter(retracted_at__isnull=True)
+    return queryset
+
+
+def _latest_per_side(
+    queryset: QuerySet[Position], as_of: date | None
+) -> QuerySet[Position]:
+    # The day is a date object, so its ISO text is safe to write into the SQL.
+    by_then = "" if as_of is None else f"AND later.stated_on <= '{as_of.isoformat()}'"
+    latest = RawSQL(
+        "(SELECT position.id FROM position WHERE position.retracted_at IS NULL AND "
+        + _LATEST_OF_SIDE.format(by_then=by_then)
+        + ")"
+    )
+    return queryset.filter(retracted_at__isnull=True, id__in=latest)

@@ -7,6 +7,7 @@ from models.feed_entry import FeedEntry
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
+from models.position import Position
 from models.relationship import Relationship
 from models.status_update import StatusUpdate
 
@@ -21,6 +22,7 @@ async def snapshot() -> dict[str, Any]:
             StatusUpdate,
             Meeting,
             MeetingIssue,
+            Position,
             ApiToken,
             IdempotencyKey,
             FeedEntry,

@@ -16,7 +16,18 @@ import pytest
 from api.cli.main import main
 from api.schema.build import schema_sdl
 from models.tokens import SECRET_PATTERN
+from tests.api.graphql import SEED, seed_issues, seed_updates
 from tests.live import free_port
+
+ISSUES, UPDATES, MEETINGS = (
+    len(seed_issues()),
+    len(seed_updates()),
+    len(SEED["meetings"]),
+)
+POSITIONS = len(SEED["positions"])
+LINKS = sum(len(meeting["issues"]) for meeting in SEED["meetings"])
+# Every row a first seed writes: the relationship and all of the above.
+SEED_ROWS = 1 + ISSUES + UPDATES + MEETINGS + POSITIONS + LINKS
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -47,8 +58,13 @@ def test_migrate_then_seed_twice_on_a_sqlite_file(tmp_path: Path) -> None:
 
     assert migrated.returncode == 0, migrated.stderr
     assert migrated.stdout.strip() == "migrations applied"
-    assert first.stdout.strip() == "seed wrote 186 rows (14 issues, 113 updates)"
-    assert second.stdout.strip() == "seed wrote 0 rows (0 issues, 0 updates)"
+    assert first.stdout.strip() == (
+        f"seed wrote {SEED_ROWS} rows: added {ISSUES} issues, {UPDATES} updates, "
+        f"{POSITIONS} positions, {MEETINGS} meetings, {LINKS} meeting links; "
+        "retracted 0 corrected updates and 0 positions, refreshed 0 issues; "
+        "left alone 0 editors' issues and 0 entries an editor retracted"
+    )
+    assert second.stdout.strip() == "seed data already up to date; nothing written"
 
 
 def _token_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -404,7 +420,10 @@ def test_serve_prints_the_graphiql_url_once_listening(tmp_path: Path) -> None:
             process.terminate()
             process.wait(timeout=10)
 
-    assert seeded == "seeded 14 issues, 113 updates, 12 meetings\n"
+    assert seeded == (
+        f"seeded {ISSUES} issues, {UPDATES} updates, {POSITIONS} positions, "
+        f"{MEETINGS} meetings\n"
+    )
     assert announced == (
         f"bilateral: serving GraphQL and GraphiQL at http://127.0.0.1:{port}/graphql\n"
     )

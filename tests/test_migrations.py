@@ -14,14 +14,16 @@ from models.api_token import ApiToken
 from models.config import tortoise_config
 from models.data_generation import DataGeneration, current_generation
 from models.database import fetch_all, migrate, open_database
-from models.enums import FeedKind
+from models.enums import FeedKind, IssueStatus
 from models.feed_entry import FeedEntry
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.issue_operations import IssueChanges, edit_issue
 from models.meeting import Meeting, MeetingIssue
+from models.position import Position
 from models.rate_window import RateWindow
 from models.relationship import Relationship
+from models.status_operations import post_status_update
 from models.status_update import StatusUpdate
 from tests.databases import DatabaseFactory
 
@@ -53,6 +55,7 @@ TABLES = {
     "api_token",
     "idempotency_key",
     "feed_entry",
+    "position",
     "rate_window",
     "data_generation",
 }
@@ -65,6 +68,7 @@ MODELS: tuple[type[Model], ...] = (
     ApiToken,
     IdempotencyKey,
     FeedEntry,
+    Position,
     RateWindow,
     DataGeneration,
 )
@@ -216,3 +220,13 @@ async def test_upgrading_a_database_with_history_keeps_it(database_url: str) -> 
         assert await current_generation() == 0
         await edit_issue(1, IssueChanges(title="Border talks resumed"), actor="cli")
         assert await current_generation() == 1
+
+        # and the rebuilt feed table goes on numbering after its old entries
+        written = await post_status_update(
+            1,
+            status=IssueStatus.RESOLVED,
+            occurred_on="2025-01-01",
+            note="Done.",
+            actor="cli",
+        )
+        assert written.position == 4

@@ -23,6 +23,7 @@ from models.database import fetch_all, open_database
 from models.issue import Issue
 from models.status_update import StatusUpdate
 from tests.api.feed import SUBSCRIBE, event_ids, post_update
+from tests.api.graphql import SEED, seed_issues, seed_updates
 from tests.conftest import Tokens
 from tests.databases import DatabaseFactory
 from tests.live import free_port, graphql_socket, server_process, wait_until_ready
@@ -193,8 +194,13 @@ def test_serve_with_workers_prepares_the_database_once_then_starts_them(
         output, _ = process.communicate(timeout=15)
 
     # then it seeded once, before two workers each started listening
-    assert output.splitlines()[0] == "seeded 14 issues, 113 updates, 12 meetings"
-    assert counted == (14, 113, 2)
+    issues, updates = len(seed_issues()), len(seed_updates())
+    positions, meetings = len(SEED["positions"]), len(SEED["meetings"])
+    assert output.splitlines()[0] == (
+        f"seeded {issues} issues, {updates} updates, {positions} positions, "
+        f"{meetings} meetings"
+    )
+    assert counted == (issues, updates, 2)
 
 
 async def count_rows_and_listeners(url: str) -> tuple[int, int, int]:

@@ -111,12 +111,19 @@ def _parser() -> argparse.ArgumentParser:
         "history; a second load writes nothing.",
         DATABASE_VARIABLES,
     )
-    _command(
+    schema = _command(
         commands,
         "schema",
         "print the GraphQL schema (SDL)",
-        "Print the GraphQL schema in SDL, as committed in schema.graphql.",
+        "Print the GraphQL schema in SDL, as committed in schema.graphql; with "
+        "--possible-types, the JSON map of every union and interface to the types "
+        "that implement it, as Apollo Client's `possibleTypes` takes it.",
         "BILATERAL_LOG_LEVEL, BILATERAL_INTROSPECTION (read, not applied to the SDL)",
+    )
+    schema.add_argument(
+        "--possible-types",
+        action="store_true",
+        help="print the abstract types' possible types as JSON instead of the SDL",
     )
     _add_token_commands(commands)
     return parser
@@ -148,21 +155,23 @@ async def prepare_database(url: str) -> str:
     await migrate(url)
     async with open_database(url):
         if await models.Issue.exists():
-            return "database already holds data; seed skipped"
+            return (
+                "database already holds data; seed skipped (`bilateral seed` brings "
+                "the seed data up to date)"
+            )
         report = await load_seeds()
     return (
         f"seeded {report.issues} issues, {report.updates} updates, "
-        f"{report.meetings} meetings"
+        f"{report.positions} positions, {report.meetings} meetings"
     )
 
 
 async def _seed(url: str) -> str:
     async with open_database(url):
         report = await load_seeds()
-    return (
-        f"seed wrote {report.total} rows "
-        f"({report.issues} issues, {report.updates} updates)"
-    )
+    if report.total == 0:
+        return "seed data already up to date; nothing written"
+    return f"seed wrote {report.total} rows: {report.summary()}"
 
 
 def _positive(value: str) -> int:
@@ -229,9 +238,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "token":
         return asyncio.run(token_command(args, settings.database_url))
     elif args.command == "schema":
-        from api.schema.build import schema_sdl
+        from api.schema.build import possible_types_json, schema_sdl
 
-        sys.stdout.write(schema_sdl())
+        sys.stdout.write(possible_types_json() if args.possible_types else schema_sdl())
     return 0
 
 

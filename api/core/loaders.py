@@ -21,7 +21,10 @@ from models.queries import (
     UPDATES_OF_ISSUE,
     history_ordering,
     meeting_ordering,
+    position_ordering,
+    positions_of_issue,
 )
+from models.status_spans import StatusSpan, spans_by_issue
 
 ModelT = TypeVar("ModelT", bound=Model)
 KeyT = TypeVar("KeyT", bound=Hashable)
@@ -45,6 +48,33 @@ class MeetingPageKey:
     issue_id: int
     request: PageRequest
     descending: bool = False
+
+
+@dataclass(frozen=True)
+class PositionPageKey:
+    """One issue's page of positions, of one country or both."""
+
+    issue_id: int
+    request: PageRequest
+    descending: bool = False
+    include_retracted: bool = False
+    country: str | None = None
+
+
+class PositionCountKey(NamedTuple):
+    """How many positions one issue has, as a position page counts them."""
+
+    issue_id: int
+    include_retracted: bool
+    country: str | None
+
+
+class SpanKey(NamedTuple):
+    """One issue's status spans, judged today (`on`) or on a time-travel day."""
+
+    issue_id: int
+    on: date
+    as_of: date | None
 
 
 class IssueDay(NamedTuple):
@@ -113,6 +143,49 @@ async def _meeting_pages(keys: list[MeetingPageKey]) -> list[Page[models.Meeting
     return await _grouped(
         keys, lambda k: (k.request, k.descending), lambda k: k.issue_id, load
     )
+
+
+async def _position_pages(keys: list[PositionPageKey]) -> list[Page[models.Position]]:
+    async def load(key: PositionPageKey, ids: list[int]) -> dict[int, Any]:
+        source = positions_of_issue(
+            key.country, include_retracted=key.include_retracted
+        )
+        ordering = position_ordering(descending=key.descending)
+        return await pages_per_parent(source, ids, ordering, key.request)
+
+    return await _grouped(
+        keys,
+        lambda k: (k.request, k.descending, k.include_retracted, k.country),
+        lambda k: k.issue_id,
+        load,
+    )
+
+
+async def _position_counts(keys: list[PositionCountKey]) -> list[int]:
+    async def load(key: PositionCountKey, ids: list[int]) -> dict[int, Any]:
+        queryset = models.Position.filter(issue_id__in=ids)
+        if not key.include_retracted:
+            queryset = queryset.filter(retracted_at__isnull=True)
+        if key.country is not None:
+            queryset = queryset.filter(country=key.country)
+        rows = (
+            await queryset.group_by("issue_id")
+            .annotate(n=Count("id"))
+            .values("issue_id", "n")
+        )
+        counts = {row["issue_id"]: row["n"] for row in rows}
+        return {pk: counts.get(pk, 0) for pk in ids}
+
+    return await _grouped(
+        keys, lambda k: (k.include_retracted, k.country), lambda k: k.issue_id, load
+    )
+
+
+async def _spans(keys: list[SpanKey]) -> list[list[StatusSpan]]:
+    async def load(key: SpanKey, ids: list[int]) -> dict[int, Any]:
+        return await spans_by_issue(ids, key.on, as_of=key.as_of)
+
+    return await _grouped(keys, lambda k: (k.on, k.as_of), lambda k: k.issue_id, load)
 
 
 async def _statuses_on_days(keys: list[IssueDay]) -> list[IssueStatus | None]:
@@ -187,6 +260,18 @@ class Loaders:
     )
     meeting_by_id: DataLoader[int, models.Meeting | None] = field(
         default_factory=lambda: DataLoader(_by_id(models.Meeting))
+    )
+    position_by_id: DataLoader[int, models.Position | None] = field(
+        default_factory=lambda: DataLoader(_by_id(models.Position))
+    )
+    position_page_by_issue: DataLoader[PositionPageKey, Page[models.Position]] = field(
+        default_factory=lambda: DataLoader(_position_pages)
+    )
+    position_count_by_issue: DataLoader[PositionCountKey, int] = field(
+        default_factory=lambda: DataLoader(_position_counts)
+    )
+    spans_by_issue: DataLoader[SpanKey, list[StatusSpan]] = field(
+        default_factory=lambda: DataLoader(_spans)
     )
     status_update_page_by_issue: DataLoader[
         StatusUpdatePageKey, Page[models.StatusUpdate]

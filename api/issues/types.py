@@ -12,6 +12,9 @@ from api.core.enums import IssueCategory, IssueStatus, SortDirection
 from api.core.loaders import (
     IssueDay,
     MeetingPageKey,
+    PositionCountKey,
+    PositionPageKey,
+    SpanKey,
     StatusUpdateCountKey,
     StatusUpdatePageKey,
 )
@@ -31,7 +34,9 @@ from models.issue import split_countries
 from models.pagination import PageRequest
 
 if TYPE_CHECKING:
+    from api.issues.spans import StatusSpan
     from api.meetings.types import Meeting
+    from api.positions.types import Position
     from api.relationships.types import Relationship
     from api.status_updates.types import StatusUpdate
 
@@ -148,6 +153,63 @@ class Issue(Node):
             page,
             StatusUpdate.from_row,
             lambda: info.context.loaders.status_update_count_by_issue.load(count_key),
+        )
+
+    @strawberry.field(
+        description="The periods the issue spent at each status, oldest first, from "
+        "its live history (retracted updates do not count); the last is current."
+    )
+    async def status_spans(
+        self,
+        info: strawberry.Info[Context],
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Time travel: the spans as they stood on this day, "
+                "counting only updates that had occurred by then."
+            ),
+        ] = None,
+    ) -> list[Annotated["StatusSpan", strawberry.lazy("api.issues.spans")]]:
+        from api.issues.spans import StatusSpan, today
+
+        key = SpanKey(self.row.pk, today(), as_of)
+        spans = await info.context.loaders.spans_by_issue.load(key)
+        return [StatusSpan.of(span) for span in spans]
+
+    @strawberry.field(
+        description="What each side has said it wants on this issue, oldest "
+        "`statedOn` first by default."
+    )
+    async def positions(
+        self,
+        info: strawberry.Info[Context],
+        country: Annotated[
+            str | None,
+            strawberry.argument(description="Only this side's (e.g. 'IN')."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        order: OldestFirst = SortDirection.ASC,
+        include_retracted: Annotated[
+            bool,
+            strawberry.argument(description="Also list retracted positions."),
+        ] = False,
+    ) -> Connection[Annotated["Position", strawberry.lazy("api.positions.types")]]:
+        from api.positions.queries import country_argument
+        from api.positions.types import Position
+
+        request = page_request(first, after, last, before)
+        code = country_argument(country, "country")
+        descending = order is SortDirection.DESC
+        key = PositionPageKey(self.row.pk, request, descending, include_retracted, code)
+        page = await info.context.loaders.position_page_by_issue.load(key)
+        count_key = PositionCountKey(self.row.pk, include_retracted, code)
+        return connection_of(
+            page,
+            Position.from_row,
+            lambda: info.context.loaders.position_count_by_issue.load(count_key),
         )
 
     @strawberry.field(

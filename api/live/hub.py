@@ -17,7 +17,13 @@ import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 
 from api.live.bus import EventBus
-from models.feed import BATCH, FeedItem, FeedScope, latest_position, read_feed
+from models.feed import (
+    BATCH,
+    AnyFeedItem,
+    FeedScope,
+    latest_position,
+    read_entries,
+)
 from models.tokens import revoked_among
 
 logger = logging.getLogger("bilateral.hub")
@@ -40,11 +46,11 @@ class Subscriber:
     def __init__(self, scope: FeedScope, owner: str | None = None) -> None:
         self.scope = scope
         self.owner = owner
-        self.queue: asyncio.Queue[FeedItem | None] = asyncio.Queue(QUEUE_SIZE + 1)
+        self.queue: asyncio.Queue[AnyFeedItem | None] = asyncio.Queue(QUEUE_SIZE + 1)
         self.lagging = False
         self.revoked = False
 
-    def offer(self, item: FeedItem) -> None:
+    def offer(self, item: AnyFeedItem) -> None:
         """Queue an entry in scope; on overflow, ask the stream to re-read the table."""
         if self.lagging or self.revoked or not self.scope.includes(item):
             return
@@ -126,7 +132,7 @@ class Hub:
 
     async def stream(
         self, scope: FeedScope, after: int | None, owner: str | None = None
-    ) -> AsyncGenerator[FeedItem, None]:
+    ) -> AsyncGenerator[AnyFeedItem, None]:
         """Entries in scope after `after` (or from now), oldest first, endlessly.
 
         With an `owner` (a token's name), it ends with TokenRevokedError once that
@@ -181,7 +187,7 @@ class Hub:
                 self.wake()
 
     async def _fan_out(self) -> None:
-        while batch := await read_feed(self.position):
+        while batch := await read_entries(self.position):
             for item in batch:
                 for subscriber in list(self.subscribers):
                     subscriber.offer(item)
@@ -190,8 +196,8 @@ class Hub:
                 return
 
 
-async def _table_after(cursor: int, scope: FeedScope) -> AsyncIterator[FeedItem]:
-    while batch := await read_feed(cursor, scope):
+async def _table_after(cursor: int, scope: FeedScope) -> AsyncIterator[AnyFeedItem]:
+    while batch := await read_entries(cursor, scope):
         for item in batch:
             yield item
         cursor = batch[-1].position

@@ -1,13 +1,27 @@
 """The Relationship node: two countries and the issues between them."""
 
+from datetime import date
 from typing import Annotated
 
 import strawberry
 
 import models
 from api.context import Context
-from api.core.relay import After, Before, Connection, First, Last, Node, global_id
+from api.core.enums import SortDirection
+from api.core.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    NewestFirst,
+    Node,
+    global_id,
+)
+from api.issues.spans import StatusStanding, today
 from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
+from api.positions.types import Position, PositionFilter
+from models.status_spans import standings
 
 
 @strawberry.type(description="A pair of countries and the issues tracked between them.")
@@ -59,6 +73,46 @@ class Relationship(Node):
         return await list_issues(
             filter, order_by, first, after, last, before, relationship=self.slug
         )
+
+    @strawberry.field(
+        description="What each side has said on this relationship's issues, newest "
+        "`statedOn` first by default; same arguments as `Query.positions` (its "
+        "`relationship` filter is ignored here)."
+    )
+    async def positions(
+        self,
+        filter: Annotated[
+            PositionFilter | None,
+            strawberry.argument(description="Which positions to return."),
+        ] = None,
+        order: NewestFirst = SortDirection.DESC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Position]:
+        from api.positions.queries import list_positions
+
+        given = filter or PositionFilter()
+        given.relationship = self.slug
+        return await list_positions(given, order, first, after, last, before)
+
+    @strawberry.field(
+        description="How long each unarchived issue of this relationship has stood "
+        "at its current status, longest first (ties: by slug); issues with no "
+        "update yet are left out."
+    )
+    async def status_standings(
+        self,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Time travel: the standings as they were on this day."
+            ),
+        ] = None,
+    ) -> list[StatusStanding]:
+        found = await standings(self.slug, today(), as_of=as_of)
+        return [StatusStanding.of(standing) for standing in found]
 
 
 async def load_relationship(context: Context, pk: int) -> Relationship:

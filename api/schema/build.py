@@ -1,18 +1,20 @@
 """The schema assembled: root types, extensions, exception handlers; its SDL."""
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLInterfaceType, GraphQLUnionType
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
 from api.core.errors import MaskUnexpectedErrors
 from api.core.loaders import Loaders
+from api.core.scalars import SCALAR_OVERRIDES
 from api.core.user_errors import EXCEPTION_HANDLERS
 from api.guards.extension import PaceExpensiveOperations, PreparedDocuments
 from api.guards.limits import Limits
@@ -20,10 +22,11 @@ from api.guards.parsing import Documents
 from api.guards.permissions import AuthorizeMutations
 from api.issues.types import Issue
 from api.meetings.types import Meeting
+from api.positions.types import Position
 from api.relationships.types import Relationship
 from api.schema.mutation import Mutation
 from api.schema.query import Query
-from api.status_updates.subscriptions import Subscription
+from api.schema.subscription import Subscription
 from api.status_updates.types import StatusUpdate
 
 
@@ -84,8 +87,9 @@ def build_schema(options: SchemaOptions = SchemaOptions()) -> BilateralSchema:
         mutation=Mutation,
         subscription=Subscription,
         exception_handlers=EXCEPTION_HANDLERS,
+        scalar_overrides=SCALAR_OVERRIDES,
         execution_context_class=AcyclicExecution,
-        types=[Issue, StatusUpdate, Meeting, Relationship],
+        types=[Issue, StatusUpdate, Meeting, Relationship, Position],
         extensions=[
             partial(MaskUnexpectedErrors, hide_suggestions=not options.introspection),
             PreparedDocuments,
@@ -104,3 +108,27 @@ schema = build_schema()
 def schema_sdl() -> str:
     """The schema in SDL, as committed in schema.graphql."""
     return schema.as_str() + "\n"
+
+
+def possible_types() -> dict[str, list[str]]:
+    """Every union and interface with the object types it may be, sorted by name.
+
+    Normalising clients (Apollo's `possibleTypes`, urql's graphcache schema) need
+    this to match fragments on an abstract type such as `UserError`.
+    """
+    core = schema._schema
+    abstract = [
+        named
+        for named in core.type_map.values()
+        if isinstance(named, GraphQLInterfaceType | GraphQLUnionType)
+        and not named.name.startswith("__")
+    ]
+    return {
+        named.name: sorted(t.name for t in core.get_possible_types(named))
+        for named in sorted(abstract, key=lambda t: t.name)
+    }
+
+
+def possible_types_json() -> str:
+    """possible_types() as indented JSON, one line per type list."""
+    return json.dumps(possible_types(), indent=2) + "\n"

@@ -12,6 +12,12 @@ from api.issues.mutations import (
     issue_edit,
 )
 from api.meetings.mutations import MeetingRecordResult, meeting_record
+from api.positions.mutations import (
+    PositionRecordResult,
+    PositionRetractResult,
+    position_record,
+    position_retract,
+)
 from api.status_updates.mutations import (
     IssueUpdateStatusResult,
     StatusUpdateRetractResult,
@@ -61,6 +67,18 @@ class Mutation:
         resolver=meeting_record,
         permission_classes=WRITE,
         description="Record a meeting and the issues it discussed.",
+    )
+    position_record: PositionRecordResult = strawberry.mutation(
+        resolver=position_record,
+        permission_classes=WRITE,
+        description="Record what one side has said it wants on an issue: a dated, "
+        "sourced statement; the issue's version is bumped.",
+    )
+    position_retract: PositionRetractResult = strawberry.mutation(
+        resolver=position_retract,
+        permission_classes=WRITE,
+        description="Retract a position (it is kept, marked retracted); the issue's "
+        "version is bumped.",
     )
     token_create: TokenCreateResult = strawberry.mutation(
         resolver=token_create,

@@ -7,6 +7,7 @@ from api.context import Context
 from api.core.relay import Node, parse_global_id
 from api.issues.types import Issue
 from api.meetings.types import Meeting
+from api.positions.types import Position
 from api.relationships.types import Relationship
 from api.status_updates.types import StatusUpdate
 
@@ -18,6 +19,7 @@ def _fetchers(context: Context) -> dict[str, Callable[[int], Awaitable[Any]]]:
         "Issue": loaders.issue_by_id.load,
         "StatusUpdate": loaders.status_update_by_id.load,
         "Meeting": loaders.meeting_by_id.load,
+        "Position": loaders.position_by_id.load,
     }
 
 
@@ -26,6 +28,7 @@ _EXPOSE: dict[str, Callable[[Any], Node]] = {
     "Issue": Issue.from_row,
     "StatusUpdate": StatusUpdate.from_row,
     "Meeting": Meeting.from_row,
+    "Position": Position.from_row,
 }
 
 

@@ -24,6 +24,8 @@ from api.issues.queries import list_issues
 from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
 from api.meetings.queries import list_meetings
 from api.meetings.types import Meeting, MeetingFilter
+from api.positions.queries import list_positions
+from api.positions.types import Position, PositionFilter
 from api.relationships.types import Relationship
 from api.schema.budget import RateLimit, rate_limit
 from api.schema.nodes import fetch_node, resolve_node
@@ -128,6 +130,25 @@ class Query:
         before: Before = None,
     ) -> Connection[StatusUpdate]:
         return await list_updates(filter, order, first, after, last, before)
+
+    @strawberry.field(
+        permission_classes=READ,
+        description="What each side has said it wants, across issues, newest "
+        "`statedOn` first by default (ties: newest recorded first).",
+    )
+    async def positions(
+        self,
+        filter: Annotated[
+            PositionFilter | None,
+            strawberry.argument(description="Which positions to return."),
+        ] = None,
+        order: NewestFirst = SortDirection.DESC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Position]:
+        return await list_positions(filter, order, first, after, last, before)
 
     @strawberry.field(
         permission_classes=READ, description="Meetings, newest first by default."

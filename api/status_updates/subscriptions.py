@@ -1,4 +1,4 @@
-"""Live changes: the status-update stream, resumable from any update a client saw."""
+"""The live status-update stream, resumable from any update a client saw."""
 
 from collections.abc import AsyncGenerator
 from typing import Annotated
@@ -10,48 +10,36 @@ from api.context import Context
 from api.core.errors import BadUserInputError, ErrorCode
 from api.core.loaders import Loaders
 from api.core.relay import parse_id_of
-from api.guards.permissions import READ, AuthorizationError
+from api.guards.permissions import AuthorizationError
 from api.live.hub import TokenRevokedError
 from api.status_updates.types import StatusUpdate
+from models.enums import FeedKind
 from models.errors import NotFoundError
-from models.feed import FeedScope, position_of
+from models.feed import UPDATE_KINDS, FeedItem, FeedScope, position_of
 
 
-@strawberry.type(
-    description="Live changes, pushed over the graphql-transport-ws protocol on "
-    "/graphql."
-)
-class Subscription:
-    @strawberry.subscription(
-        permission_classes=READ,
-        description="Every status update as soon as it is recorded, and every "
-        "retraction (the update again, with `retractedAt` set), in the order they "
-        "were committed. With `after`, first replays what happened since that update "
-        "was recorded, then goes live with no gap and no repeat.",
-    )
-    async def status_updates(
-        self,
-        info: strawberry.Info[Context],
-        relationship: Annotated[
-            str | None,
-            strawberry.argument(description="Only this relationship's (its slug)."),
-        ] = None,
-        issue: Annotated[
-            strawberry.ID | None,
-            strawberry.argument(description="Only this issue's (its id)."),
-        ] = None,
-        after: Annotated[
-            strawberry.ID | None,
-            strawberry.argument(
-                description="The id of the last StatusUpdate the client saw, from an "
-                "event or a query: replay everything recorded or retracted since "
-                "it was recorded, then go live."
-            ),
-        ] = None,
-    ) -> AsyncGenerator[StatusUpdate, None]:
-        scope = await _scope(relationship, issue)
-        start = await _start(after)
-        return _events(info.context, scope, start)
+async def status_updates(
+    info: strawberry.Info[Context],
+    relationship: Annotated[
+        str | None,
+        strawberry.argument(description="Only this relationship's (its slug)."),
+    ] = None,
+    issue: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(description="Only this issue's (its id)."),
+    ] = None,
+    after: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="The id of the last StatusUpdate the client saw, from an "
+            "event or a query: replay everything recorded or retracted since it "
+            "was recorded, then go live."
+        ),
+    ] = None,
+) -> AsyncGenerator[StatusUpdate, None]:
+    scope = await feed_scope(relationship, issue, UPDATE_KINDS)
+    start = await _start(after)
+    return _events(info.context, scope, start)
 
 
 async def _events(
@@ -62,7 +50,8 @@ async def _events(
         async for item in hub.stream(scope, start, context.viewer.name):
             # Each event is a fresh read: nothing cached for an earlier one is reused.
             context.loaders = Loaders()
-            yield StatusUpdate.from_feed(item)
+            if isinstance(item, FeedItem):
+                yield StatusUpdate.from_feed(item)
     except TokenRevokedError as revoked:
         raise AuthorizationError(
             ErrorCode.UNAUTHENTICATED,
@@ -70,7 +59,10 @@ async def _events(
         ) from None
 
 
-async def _scope(relationship: str | None, issue: str | None) -> FeedScope:
+async def feed_scope(
+    relationship: str | None, issue: str | None, kinds: frozenset[FeedKind]
+) -> FeedScope:
+    """The part of the live feed a subscription asked for; unknown names refused."""
     relationship_id = None
     if relationship is not None:
         row = await models.Relationship.get_or_none(slug=relationship)
@@ -85,7 +77,7 @@ async def _scope(relationship: str | None, issue: str | None) -> FeedScope:
         issue_id = parse_id_of("Issue", issue, "issue")
         if not await models.Issue.exists(id=issue_id):
             raise BadUserInputError(f"No issue has the id '{issue}'.", argument="issue")
-    return FeedScope(issue_id=issue_id, relationship_id=relationship_id)
+    return FeedScope(issue_id, relationship_id, kinds)
 
 
 async def _start(after: str | None) -> int | None:

@@ -13,8 +13,12 @@ from api.core.relay import global_id
 from api.live.hub import Hub
 from api.settings import Settings
 from models.issue import Issue
-from tests.api.graphql import JSON
+from tests.api.graphql import JSON, seed_updates
 from tests.live import eventually, serving
+
+# The day of the latest seeded update: one posted on it (and so recorded after the
+# seeds) becomes its issue's latest update, whatever the seeded history.
+LATEST_SEED_DAY = max(update.day for update in seed_updates()).isoformat()
 
 SUBSCRIBE = """
 subscription Watch($relationship: String, $issue: ID, $after: ID) {
@@ -62,7 +66,7 @@ async def post_update(
     given = {
         "issueId": issue_id,
         "status": "IN_PROGRESS",
-        "occurredOn": "2026-01-15",
+        "occurredOn": LATEST_SEED_DAY,
         "note": note,
         **fields,
     }

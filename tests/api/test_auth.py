@@ -16,10 +16,11 @@ from api.app import create_app
 from api.core.relay import global_id
 from api.settings import Settings
 from models.issue import Issue
+from models.position import Position
 from models.relationship import Relationship
 from models.status_update import StatusUpdate
 from models.tokens import revoke_token
-from tests.api.graphql import JSON, gql, gql_data, only_error
+from tests.api.graphql import JSON, gql, gql_data, only_error, seed_issues
 from tests.conftest import EventRecorder, Tokens
 from tests.snapshots import snapshot
 
@@ -48,6 +49,8 @@ ISSUE_MUTATIONS = [
     "issueUpdateStatus",
     "statusUpdateRetract",
     "meetingRecord",
+    "positionRecord",
+    "positionRetract",
 ]
 TOKEN_MUTATIONS = ["tokenCreate", "tokenRevoke"]
 MUTATIONS = ISSUE_MUTATIONS + TOKEN_MUTATIONS
@@ -69,6 +72,7 @@ class Targets:
     relationship: str
     issue: str
     update: str
+    position: str
 
     def input_of(self, mutation: str) -> JSON:
         """An input each mutation would accept from an admin."""
@@ -95,6 +99,16 @@ class Targets:
                 "heldOn": "2025-11-01",
                 "title": "Talks",
             },
+            "positionRecord": {
+                "issueId": self.issue,
+                "country": "IN",
+                "statedOn": "2025-11-01",
+                "speaker": "A spokesperson",
+                "statement": "India wants more flights.",
+                "quote": "We want more flights.",
+                "source": source,
+            },
+            "positionRetract": {"positionId": self.position, "reason": "Misquoted."},
             "tokenCreate": {"name": "new-bot", "role": "EDITOR"},
             "tokenRevoke": {"name": "reader"},
         }
@@ -103,15 +117,18 @@ class Targets:
 
 @pytest.fixture
 async def targets(seeded_db: TortoiseContext) -> Targets:
-    """A relationship, an issue and one of its updates."""
+    """A relationship, an issue, one of its updates and a seeded position."""
     relationship = await Relationship.get(slug="india-china")
     issue = await Issue.get(slug="direct-flights")
     update = await StatusUpdate.filter(issue_id=issue.pk).order_by("id").first()
     assert update is not None
+    position = await Position.all().order_by("id").first()
+    assert position is not None
     return Targets(
         relationship=global_id("Relationship", relationship.pk),
         issue=global_id("Issue", issue.pk),
         update=global_id("StatusUpdate", update.pk),
+        position=global_id("Position", position.pk),
     )
 
 
@@ -486,7 +503,7 @@ async def test_reads_are_public_by_default(
     data = await gql_data(client, ISSUE_COUNT)
 
     # then
-    assert data == {"issues": {"totalCount": 14}}
+    assert data == {"issues": {"totalCount": len(seed_issues())}}
 
 
 PRIVATE_READS = [
@@ -557,7 +574,7 @@ async def test_a_reader_token_reads_the_same_as_public_reads(
     public = await gql_data(client, ISSUE_COUNT)
 
     # then
-    assert private == public == {"issues": {"totalCount": 14}}
+    assert private == public == {"issues": {"totalCount": len(seed_issues())}}
 
 
 async def test_the_viewer_answers_anonymously_when_reads_are_private(

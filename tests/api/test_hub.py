@@ -10,7 +10,7 @@ from api.live import hub as hub_module
 from api.live.bus import LocalBus
 from api.live.hub import Hub
 from models.enums import IssueStatus
-from models.feed import EVERYTHING, FeedItem, FeedScope, read_feed
+from models.feed import BATCH, EVERYTHING, AnyFeedItem, FeedScope, read_entries
 from models.status_operations import post_status_update
 from tests.factories import make_issue
 from tests.live import eventually
@@ -35,7 +35,7 @@ async def post_many(hub: Hub, count: int) -> list[int]:
     return [p for p in positions if p is not None]
 
 
-async def take(stream: AsyncGenerator[FeedItem, None], count: int) -> list[int]:
+async def take(stream: AsyncGenerator[AnyFeedItem, None], count: int) -> list[int]:
     """The positions of the next `count` entries of a stream."""
     return [(await anext(stream)).position for _ in range(count)]
 
@@ -119,12 +119,14 @@ async def test_a_failed_read_is_retried_and_nothing_is_lost(
     await eventually(lambda: len(hub.subscribers) == 1)
     failures = [RuntimeError("connection reset")]
 
-    async def flaky_read(after: int, scope: FeedScope | None = None) -> list[FeedItem]:
+    async def flaky_read(
+        after: int, scope: FeedScope | None = None, limit: int = BATCH
+    ) -> list[AnyFeedItem]:
         if failures and scope is None:  # the hub's own read, not the stream's
             raise failures.pop()
-        return await read_feed(after, scope or EVERYTHING)
+        return await read_entries(after, scope or EVERYTHING, limit)
 
-    monkeypatch.setattr(hub_module, "read_feed", flaky_read)
+    monkeypatch.setattr(hub_module, "read_entries", flaky_read)
     monkeypatch.setattr(hub_module, "RETRY_SECONDS", 0.01)
 
     # when two updates are posted

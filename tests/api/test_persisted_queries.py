@@ -16,12 +16,12 @@ from api.guards.limits import Limits
 from api.guards.persisted import PersistedDocuments
 from api.schema.build import schema
 from api.settings import Settings
-from tests.api.graphql import GRAPHQL_RESPONSE, JSON
+from tests.api.graphql import GRAPHQL_RESPONSE, JSON, seed_issues
 from tests.conftest import Tokens
 from tests.live import graphql_socket, serving
 
 COUNT = "query PersistedCount { issues(first: 2) { totalCount } }"
-COUNTED = {"issues": {"totalCount": 14}}
+COUNTED = {"issues": {"totalCount": len(seed_issues())}}
 NOT_FOUND = {
     "errors": [
         {

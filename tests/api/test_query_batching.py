@@ -66,7 +66,7 @@ async def _statements_for(
 async def test_a_page_of_50_costs_the_same_statements_as_a_page_of_5(
     seeded_db: TortoiseContext, client: httpx.AsyncClient, sql_queries: QueryCounter
 ) -> None:
-    await _add_issues(36)  # 14 seeded + 36 = 50 issues
+    await _add_issues(36)  # with the seeded issues, at least 50
 
     small, _ = await _statements_for(client, sql_queries, 5)
     large, _ = await _statements_for(client, sql_queries, 50)

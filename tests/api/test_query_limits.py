@@ -10,7 +10,7 @@ from tortoise.context import TortoiseContext
 from api.app import create_app
 from api.guards.limits import Limits
 from api.settings import Settings
-from tests.api.graphql import JSON, post_document
+from tests.api.graphql import JSON, post_document, seed_issues
 from tests.live import graphql_socket, serving
 
 # issues > nodes > updates > nodes > issue > updates > nodes > issue > updates >
@@ -240,7 +240,7 @@ async def test_just_under_the_node_limit_runs(client: httpx.AsyncClient) -> None
 
     # then it runs
     assert response.status_code == 200
-    assert len(response.json()["data"]["issues"]["nodes"]) == 14
+    assert len(response.json()["data"]["issues"]["nodes"]) == len(seed_issues())
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from tortoise.context import TortoiseContext
 from models.enums import IssueStatus
 from models.issue import Issue
 from models.meeting import Meeting, MeetingIssue
+from models.position import Position
 from models.relationship import Relationship
 from models.status_update import StatusUpdate
 from seeds.loader import load_seeds
@@ -26,6 +27,7 @@ async def _row_counts() -> dict[str, int]:
         "updates": await StatusUpdate.all().count(),
         "meetings": await Meeting.all().count(),
         "links": await MeetingIssue.all().count(),
+        "positions": await Position.all().count(),
     }
 
 
@@ -33,23 +35,27 @@ async def test_loading_into_an_empty_database_writes_the_whole_timeline(
     empty_db: TortoiseContext, seed_path: Path
 ) -> None:
     seed = _seed(seed_path)
-    expected_links = sum(len(m["issues"]) for m in seed["meetings"])
+    expected = {
+        "relationships": 1,
+        "issues": len(seed["issues"]),
+        "updates": sum(len(issue["history"]) for issue in seed["issues"]),
+        "meetings": len(seed["meetings"]),
+        "links": sum(len(m["issues"]) for m in seed["meetings"]),
+        "positions": len(seed["positions"]),
+    }
 
     report = await load_seeds()
 
-    assert (report.relationships, report.issues, report.updates, report.meetings) == (
-        1,
-        14,
-        113,
-        12,
-    )
-    assert await _row_counts() == {
-        "relationships": 1,
-        "issues": 14,
-        "updates": 113,
-        "meetings": 12,
-        "links": expected_links,
-    }
+    assert {
+        "relationships": report.relationships,
+        "issues": report.issues,
+        "updates": report.updates,
+        "meetings": report.meetings,
+        "links": report.links,
+        "positions": report.positions,
+    } == expected
+    assert report.total == sum(expected.values())
+    assert await _row_counts() == expected
 
 
 async def test_loading_twice_changes_nothing(empty_db: TortoiseContext) -> None:
@@ -79,7 +85,8 @@ async def test_unverified_flags_are_kept_as_data(
     await load_seeds()
 
     rows = await StatusUpdate.filter(verified=False).prefetch_related("issue")
-    assert len(unverified) == 3
+    assert unverified, "the seed file should hold unverified updates"
+    assert len(rows) == len(unverified)
     assert {(r.issue.slug, r.occurred.text, r.note) for r in rows} == unverified
 
 

@@ -1,0 +1,1 @@
+"""Positions: what each side has said it wants on an issue."""
