@@ -1,7 +1,8 @@
 """Atom documents (RFC 4287) of a scope's news, written with the standard library.
 
-Each entry is one status update as it stands now: recorded (published), perhaps
-retracted since (updated). It links to the issue on the board and to its source.
+Each entry is one status update or stated position as it stands now: recorded
+(published), perhaps retracted since (updated). It links to the issue on the board
+and to its source.
 Entry ids are `urn:uuid` names derived from the update's global id, so they stay
 the same whatever host serves the feed.
 """
@@ -15,7 +16,7 @@ from xml.etree import ElementTree as ET
 
 from api.core.relay import global_id
 from api.web.urls import board_issue_url
-from models.news import StatusNews
+from models.news import News, PositionNews, StatusNews
 from models.status_update import StatusUpdate
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -30,6 +31,7 @@ STATUS_WORDS = {
     "SUSPENDED": "Suspended",
     "STALLED": "Stalled",
 }
+COUNTRY_NAMES = {"IN": "India", "CN": "China"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class FeedHead:
     fallback_updated: datetime
 
 
-def feed_updated(head: FeedHead, items: Sequence[StatusNews]) -> datetime:
+def feed_updated(head: FeedHead, items: Sequence[News]) -> datetime:
     """The feed's `updated`: its newest entry's (or the scope's creation)."""
     return max((item.updated_at for item in items), default=head.fallback_updated)
 
@@ -66,9 +68,7 @@ def _add(
     return element
 
 
-def document(
-    head: FeedHead, items: Sequence[StatusNews], issue_url: "IssueUrl"
-) -> bytes:
+def document(head: FeedHead, items: Sequence[News], issue_url: "IssueUrl") -> bytes:
     """The whole feed, newest entry first, as UTF-8 bytes."""
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "en"})
     _add(feed, "id", head.self_url)
@@ -82,7 +82,11 @@ def document(
     _add(author, "name", "bilateral tracker")
     _add(feed, "generator", "bilateral")
     for item in items:
-        feed.append(_entry(item, issue_url(item.issue.slug)))
+        link = issue_url(item.issue.slug)
+        if isinstance(item, StatusNews):
+            feed.append(_update_entry(item, link))
+        else:
+            feed.append(_position_entry(item, link))
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return body
 
@@ -100,7 +104,7 @@ class IssueUrl:
         return board_issue_url(self.board_url, self.relationship, slug)
 
 
-def _entry(item: StatusNews, issue_url: str | None) -> ET.Element:
+def _update_entry(item: StatusNews, issue_url: str | None) -> ET.Element:
     update = item.update
     entry = ET.Element("entry")
     status = STATUS_WORDS[update.status.value]
@@ -113,16 +117,7 @@ def _entry(item: StatusNews, issue_url: str | None) -> ET.Element:
     _add(author, "name", update.recorded_by)
     _add(entry, "category", term="status-update", label="Status update")
     _add(entry, "category", term=update.status.value, label=status)
-    if issue_url is not None:
-        _add(entry, "link", rel="alternate", type="text/html", href=issue_url)
-    if update.source_url:
-        _add(
-            entry,
-            "link",
-            rel="related",
-            href=update.source_url,
-            title=update.source_publisher or update.source_title or update.source_url,
-        )
+    _links(entry, issue_url, update.source_url, update.source_publisher)
     _add(entry, "summary", _summary(item), type="text")
     _add(entry, "content", _content(item), type="html")
     return entry
@@ -152,5 +147,57 @@ def _content(item: StatusNews) -> str:
         parts.append("<p><em>Not yet checked against its source.</em></p>")
     if update.retracted_at:
         reason = escape(update.retraction_reason or "no reason given")
+        parts.append(f"<p><strong>Retracted</strong>: {reason}</p>")
+    return "".join(parts)
+
+
+def _links(
+    entry: ET.Element, issue_url: str | None, source: str | None, publisher: str | None
+) -> None:
+    """The entry's issue on the board (alternate) and its source (related)."""
+    if issue_url is not None:
+        _add(entry, "link", rel="alternate", type="text/html", href=issue_url)
+    if source:
+        _add(entry, "link", rel="related", href=source, title=publisher or source)
+
+
+def _position_entry(item: PositionNews, issue_url: str | None) -> ET.Element:
+    position = item.position
+    country = COUNTRY_NAMES.get(position.country, position.country)
+    entry = ET.Element("entry")
+    retracted = " (retracted)" if position.retracted_at else ""
+    _add(entry, "id", entry_id("Position", position.pk))
+    _add(entry, "title", f"{item.issue.title}: {country}'s position{retracted}")
+    _add(entry, "updated", timestamp(item.updated_at))
+    _add(entry, "published", timestamp(position.recorded_at))
+    author = _add(entry, "author")
+    _add(author, "name", position.recorded_by)
+    _add(entry, "category", term="position", label="Stated position")
+    _add(entry, "category", term=position.country, label=country)
+    _links(entry, issue_url, position.source_url, position.source_publisher)
+    summary = f"{position.stated.text}: {position.speaker}: {position.statement}"
+    _add(entry, "summary", summary, type="text")
+    _add(entry, "content", _position_content(item, country), type="html")
+    return entry
+
+
+def _position_content(item: PositionNews, country: str) -> str:
+    """What was said, by whom and when, the words themselves, and the source."""
+    position = item.position
+    name = position.source_publisher or position.source_title or position.source_url
+    parts = [
+        f"<p><strong>{escape(position.speaker)}</strong> ({escape(country)}), "
+        f"{escape(position.stated.text)}</p>",
+        f"<p>{escape(position.statement)}</p>",
+    ]
+    if position.quote:
+        parts.append(f"<blockquote>{escape(position.quote)}</blockquote>")
+    parts.append(
+        f'<p>Source: <a href="{escape(position.source_url)}">{escape(name)}</a></p>'
+    )
+    if not position.verified:
+        parts.append("<p><em>Not yet checked against its source.</em></p>")
+    if position.retracted_at:
+        reason = escape(position.retraction_reason or "no reason given")
         parts.append(f"<p><strong>Retracted</strong>: {reason}</p>")
     return "".join(parts)

@@ -17,7 +17,7 @@ from api.guards.auth import CHALLENGE, viewer_of_credentials
 from api.settings import Settings
 from api.web.atom import FeedHead, IssueUrl, document, feed_updated
 from models.issue import Issue
-from models.news import NewsScope, StatusNews, newest_status_news
+from models.news import News, NewsScope, newest_news
 from models.relationship import Relationship
 
 FEED_LENGTH = 50
@@ -41,7 +41,9 @@ class Feeds:
         if relationship is None:
             return PlainTextResponse("No relationship has this slug.", 404)
         scope = NewsScope(relationship.pk)
-        head = self._head(request, f"{relationship.name}: status updates", relationship)
+        head = self._head(
+            request, f"{relationship.name}: status updates and positions", relationship
+        )
         return await self._answer(request, head, scope, relationship.slug)
 
     async def issue_feed(self, request: Request) -> Response:
@@ -56,7 +58,9 @@ class Feeds:
             return PlainTextResponse(
                 "No issue of this relationship has this slug.", 404
             )
-        head = self._head(request, f"{issue.title}: status updates", issue.relationship)
+        head = self._head(
+            request, f"{issue.title}: status updates and positions", issue.relationship
+        )
         scope = NewsScope(issue.relationship_id, issue.pk)
         return await self._answer(request, head, scope, issue.relationship.slug)
 
@@ -75,7 +79,7 @@ class Feeds:
     async def _answer(
         self, request: Request, head: FeedHead, scope: NewsScope, relationship: str
     ) -> Response:
-        items: list[StatusNews] = await newest_status_news(scope, FEED_LENGTH)
+        items: list[News] = await newest_news(scope, FEED_LENGTH)
         modified = feed_updated(head, items).astimezone(UTC).replace(microsecond=0)
         headers = {
             "Last-Modified": format_datetime(modified, usegmt=True),

@@ -34,6 +34,15 @@ mutation Post($input: IssueUpdateStatusInput!) {
   }
 }
 """
+RECORD_POSITION = """
+mutation Record($input: PositionRecordInput!) {
+  positionRecord(input: $input) {
+    __typename
+    ... on PositionRecordSuccess { position { id } }
+    ... on UserError { code message }
+  }
+}
+"""
 ISSUE = """
 query Issue($slug: String!) {
   relationship(slug: "india-china") { issue(slug: $slug) { id version status } }
@@ -150,3 +159,26 @@ async def chromium() -> AsyncIterator[Browser]:
             yield browser
         finally:
             await browser.close()
+
+
+async def record_position(
+    base_url: str, token: str, slug: str, country: str, statement: str
+) -> str:
+    """Record a position stated today through the API; returns its id."""
+    issue = (await gql(base_url, ISSUE, {"slug": slug}))["relationship"]["issue"]
+    variables = {
+        "input": {
+            "issueId": issue["id"],
+            "country": country,
+            "statedOn": datetime.now(UTC).date().isoformat(),
+            "speaker": "Spokesperson",
+            "statement": statement,
+            "quote": statement,
+            "source": {"url": "https://example.org/statement"},
+        }
+    }
+    data = await gql(base_url, RECORD_POSITION, variables, token)
+    result = data["positionRecord"]
+    assert result["__typename"] == "PositionRecordSuccess", result
+    position_id: str = result["position"]["id"]
+    return position_id

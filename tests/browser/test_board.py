@@ -5,7 +5,7 @@ from datetime import date
 
 from playwright.async_api import Page, WebSocketRoute, expect
 
-from tests.browser.served_board import gql, post_update, shut_in
+from tests.browser.served_board import gql, post_update, record_position, shut_in
 
 STATUSES = """
 query Statuses($day: Date!) {
@@ -18,6 +18,13 @@ FILTERED = """
 {
   issues(filter: {relationship: "india-china", raisedBy: "IN", search: "visa"}) {
     nodes { slug }
+  }
+}
+"""
+POSITIONS = """
+{
+  relationship(slug: "india-china") {
+    issue(slug: "border-peace-normalisation") { positions(first: 100) { nodes { id } } }
   }
 }
 """
@@ -148,6 +155,28 @@ async def test_a_click_opens_the_issue_timeline(board_url: str, page: Page) -> N
     await page.keyboard.press("Escape")
     await expect(dialog).to_be_hidden()
     await expect(page).to_have_url(f"{board_url}/")
+    watched.assert_clean()
+
+
+async def test_a_timeline_shows_each_sides_positions_and_new_ones_live(
+    board_url: str, editor_token: str, page: Page
+) -> None:
+    watched = await shut_in(page, board_url)
+    data = await gql(board_url, POSITIONS, {})
+    said = data["relationship"]["issue"]["positions"]["nodes"]
+    await page.goto(board_url + "/?issue=border-peace-normalisation")
+    dialog = page.get_by_role("dialog")
+    await expect(dialog.locator("li.position")).to_have_count(len(said))
+    await expect(page.locator("[data-live]")).to_have_attribute("data-live", "live")
+
+    statement = "China says the border should be put in its appropriate place."
+    position = await record_position(
+        board_url, editor_token, "border-peace-normalisation", "CN", statement
+    )
+
+    entry = dialog.locator(f'li.position[data-position="{position}"]')
+    await expect(entry).to_contain_text(statement, timeout=2_000)
+    await expect(dialog.locator(".side h4")).to_have_text(["India", "China"])
     watched.assert_clean()
 
 

@@ -1,5 +1,6 @@
-"""The Atom feeds: valid RFC 4287 (read back with feedparser), newest first,
-linked to the board and the sources, revalidated with ETag and Last-Modified."""
+"""The Atom feeds: valid RFC 4287 (read back with feedparser), status updates and
+positions newest first, linked to the board and the sources, revalidated with
+ETag and Last-Modified."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -9,6 +10,7 @@ import httpx
 
 from api.core.relay import global_id
 from models.issue import Issue
+from models.position import Position
 from models.status_update import StatusUpdate
 from tests.conftest import Tokens
 from tests.web.conftest import ClientWith
@@ -20,6 +22,11 @@ mutation Post($input: IssueUpdateStatusInput!) {
   issueUpdateStatus(input: $input) {
     __typename ... on IssueUpdateStatusSuccess { update { id } }
   }
+}
+"""
+RECORD_POSITION = """
+mutation Record($input: PositionRecordInput!) {
+  positionRecord(input: $input) { __typename }
 }
 """
 RETRACT = """
@@ -46,6 +53,28 @@ async def newest_updates(limit: int, **scope: Any) -> list[StatusUpdate]:
         .prefetch_related("issue")
     )
     return found
+
+
+async def newest_positions(limit: int, **scope: Any) -> list[Position]:
+    found: list[Position] = (
+        await Position.filter(**scope)
+        .order_by("-stated_on", "-id")
+        .limit(limit)
+        .prefetch_related("issue")
+    )
+    return found
+
+
+async def expected_summaries(limit: int, **scope: Any) -> list[str]:
+    """The feed's entries as its rule has them: by day, newest first, updates
+    before positions on one day, each kind in its recorded order."""
+    updates = await newest_updates(limit, **scope)
+    positions = await newest_positions(limit, **scope)
+    dated = [(u.occurred_on, f"{u.occurred.text}: {u.note}") for u in updates] + [
+        (p.stated_on, f"{p.stated.text}: {p.speaker}: {p.statement}") for p in positions
+    ]
+    dated.sort(key=lambda pair: pair[0], reverse=True)
+    return [summary for _, summary in dated[:limit]]
 
 
 async def graphql(
@@ -79,20 +108,21 @@ async def post_update(client: httpx.AsyncClient, token: str, note: str) -> str:
     return update_id
 
 
-async def test_the_relationship_feed_holds_its_newest_fifty_updates_newest_first(
+async def test_the_relationship_feed_holds_its_newest_fifty_items_newest_first(
     client: httpx.AsyncClient,
 ) -> None:
     feed = parsed(await client.get(FEED))
-    expected = await newest_updates(50, issue__relationship__slug="india-china")
+    expected = await expected_summaries(50, issue__relationship__slug="india-china")
 
-    assert feed.feed.title == "India\N{EN DASH}China: status updates"
+    title = "India\N{EN DASH}China: status updates and positions"
+    assert feed.feed.title == title
     assert [link.rel for link in feed.feed.links] == ["self", "alternate"]
     assert feed.feed.links[0].href == "http://test/feeds/india-china.atom"
     assert feed.feed.links[1].href == "http://test/"
-    assert [entry.summary for entry in feed.entries] == [
-        f"{update.occurred.text}: {update.note}" for update in expected
-    ]
+    assert [entry.summary for entry in feed.entries] == expected
     assert len({entry.id for entry in feed.entries}) == len(expected) == 50
+    kinds = {entry.tags[0].term for entry in feed.entries}
+    assert kinds == {"status-update", "position"}
 
 
 async def test_each_entry_links_to_its_issue_on_the_board_and_to_its_source(
@@ -101,7 +131,7 @@ async def test_each_entry_links_to_its_issue_on_the_board_and_to_its_source(
     feed = parsed(await client.get(FEED))
     [update] = await newest_updates(1, issue__relationship__slug="india-china")
 
-    entry = feed.entries[0]
+    entry = next(e for e in feed.entries if e.tags[0].term == "status-update")
     links = {link.rel: link.href for link in entry.links}
     assert links == {
         "alternate": f"http://test/?issue={update.issue.slug}",
@@ -112,17 +142,38 @@ async def test_each_entry_links_to_its_issue_on_the_board_and_to_its_source(
     assert [tag.term for tag in entry.tags] == ["status-update", update.status.value]
 
 
-async def test_an_issue_feed_holds_that_issues_updates(
+async def test_a_position_entry_says_who_said_what_and_where(
     client: httpx.AsyncClient,
 ) -> None:
-    feed = parsed(await client.get(FLIGHTS_FEED))
-    issue = await Issue.get(slug="direct-flights")
-    expected = await newest_updates(50, issue_id=issue.pk)
+    [position] = await newest_positions(1, issue__relationship__slug="india-china")
+    feed = parsed(await client.get(f"/feeds/india-china/{position.issue.slug}.atom"))
 
-    assert feed.feed.title == f"{issue.title}: status updates"
-    assert [entry.summary for entry in feed.entries] == [
-        f"{update.occurred.text}: {update.note}" for update in expected
+    entry = next(e for e in feed.entries if e.tags[0].term == "position")
+    country = {"IN": "India", "CN": "China"}[position.country]
+    assert entry.title == f"{position.issue.title}: {country}'s position"
+    assert [(tag.term, tag.label) for tag in entry.tags] == [
+        ("position", "Stated position"),
+        (position.country, country),
     ]
+    assert {link.rel: link.href for link in entry.links} == {
+        "alternate": f"http://test/?issue={position.issue.slug}",
+        "related": position.source_url,
+    }
+    if position.quote:
+        assert "<blockquote>" in entry.content[0].value
+
+
+async def test_an_issue_feed_holds_that_issues_updates_and_positions(
+    client: httpx.AsyncClient,
+) -> None:
+    [position] = await newest_positions(1, issue__relationship__slug="india-china")
+    issue = position.issue
+    feed = parsed(await client.get(f"/feeds/india-china/{issue.slug}.atom"))
+
+    assert feed.feed.title == f"{issue.title}: status updates and positions"
+    assert [e.summary for e in feed.entries] == await expected_summaries(
+        50, issue_id=issue.pk
+    )
 
 
 async def test_unknown_relationships_and_issues_are_404(
@@ -178,6 +229,35 @@ async def test_a_posted_update_changes_the_feeds(
         )
         assert feed.entries[0].author == "editor"
         assert after.headers["etag"] != before.headers["etag"]
+
+
+async def test_a_recorded_position_changes_the_feeds(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    issue = await Issue.get(slug="direct-flights")
+    before = await client.get(FLIGHTS_FEED)
+    statement = "India wants more weekly frequencies."
+
+    data = await graphql(
+        client,
+        tokens.editor,
+        RECORD_POSITION,
+        {
+            "issueId": global_id("Issue", issue.pk),
+            "country": "IN",
+            "statedOn": datetime.now(UTC).date().isoformat(),
+            "speaker": "Ministry of Civil Aviation",
+            "statement": statement,
+            "quote": "We want more flights.",
+            "source": {"url": "https://example.org/aviation"},
+        },
+    )
+
+    assert data["positionRecord"]["__typename"] == "PositionRecordSuccess"
+    after = parsed(await client.get(FLIGHTS_FEED))
+    assert after.entries[0].summary.endswith(f"Ministry of Civil Aviation: {statement}")
+    assert after.entries[0].tags[0].term == "position"
+    assert (await client.get(FLIGHTS_FEED)).headers["etag"] != before.headers["etag"]
 
 
 async def test_a_retraction_shows_in_the_feed(

@@ -39,6 +39,38 @@ export const CARD_FIELDS = graphql(`
   }
 `);
 
+export const SPAN_FIELDS = graphql(`
+  fragment SpanFields on StatusSpan {
+    status
+    from
+    until
+    days
+  }
+`);
+
+export const POSITION_FIELDS = graphql(`
+  fragment PositionFields on Position {
+    id
+    country
+    statedOn {
+      text
+      date
+    }
+    speaker
+    statement
+    quote
+    verified
+    recordedAt
+    retractedAt
+    retractionReason
+    source {
+      url
+      title
+      publisher
+    }
+  }
+`);
+
 export const BOARD_QUERY = graphql(`
   query Board(
     $relationship: String!
@@ -66,6 +98,9 @@ export const BOARD_QUERY = graphql(`
       nodes {
         ...CardFields
         statusAsOf(date: $day) @include(if: $timeTravel)
+        statusSpans(asOf: $asOf) {
+          ...SpanFields
+        }
       }
     }
     statusCounts(relationship: $relationship, asOf: $asOf) {
@@ -88,6 +123,11 @@ export const BOARD_QUERY = graphql(`
         id
       }
     }
+    newestPosition: positions(first: 1, filter: { relationship: $relationship }) {
+      nodes {
+        id
+      }
+    }
     oldest: statusUpdates(first: 1, order: ASC, filter: { relationship: $relationship }) {
       nodes {
         occurredOn {
@@ -99,12 +139,21 @@ export const BOARD_QUERY = graphql(`
 `);
 
 export const ISSUE_QUERY = graphql(`
-  query IssueTimeline($relationship: String!, $slug: String!) {
+  query IssueTimeline($relationship: String!, $slug: String!, $asOf: Date) {
     relationship(slug: $relationship) {
       countries
       issue(slug: $slug) {
         ...CardFields
         createdAt
+        statusSpans(asOf: $asOf) {
+          ...SpanFields
+        }
+        positions(first: 100, includeRetracted: true) {
+          nodes {
+            ...PositionFields
+            recordedBy
+          }
+        }
         updates(first: 100, includeRetracted: true) {
           nodes {
             ...UpdateFields
@@ -138,6 +187,21 @@ export const LIVE_UPDATES = graphql(`
       ...UpdateFields
       issue {
         ...CardFields
+        statusSpans {
+          ...SpanFields
+        }
+      }
+    }
+  }
+`);
+
+export const LIVE_POSITIONS = graphql(`
+  subscription LivePositions($relationship: String!, $after: ID) {
+    positions(relationship: $relationship, after: $after) {
+      ...PositionFields
+      issue {
+        id
+        slug
       }
     }
   }

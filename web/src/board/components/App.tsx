@@ -1,11 +1,11 @@
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 
-import type { BoardQuery, LiveUpdatesSubscription } from "../../gql/graphql";
+import type { BoardQuery, LivePositionsSubscription, LiveUpdatesSubscription } from "../../gql/graphql";
 import { TokenRequiredError, lastServerTime, query, tokenStore } from "../api";
 import { today } from "../dates";
 import { LiveFeed, type LiveState } from "../live";
-import { BOARD_QUERY, LIVE_UPDATES } from "../operations";
+import { BOARD_QUERY, LIVE_POSITIONS, LIVE_UPDATES } from "../operations";
 import { type View, issueUrl, urlOf, viewFromUrl } from "../view";
 import { Controls } from "./Controls";
 import { Groups } from "./Groups";
@@ -21,10 +21,19 @@ type Board = {
   cards: Card[];
   counts: BoardQuery["statusCounts"];
   newestUpdate: string | null;
+  newestPosition: string | null;
   firstDay: string;
 };
 
 type LiveEvent = LiveUpdatesSubscription["statusUpdates"];
+type PositionEvent = LivePositionsSubscription["positions"];
+
+const WORST_FIRST: readonly LiveState[] = ["reconnecting", "connecting", "live"];
+
+/** The page is live only while both of its feeds are. */
+function together(a: LiveState, b: LiveState): LiveState {
+  return WORST_FIRST.find((state) => state === a || state === b) ?? "live";
+}
 
 const TYPING_PAUSE_MS = 150;
 const REFRESH_AFTER_EVENT_MS = 300;
@@ -57,6 +66,7 @@ async function loadBoard(view: View, signal: AbortSignal): Promise<Board> {
     cards: first.past ? asOfDay(cards, first.past.nodes) : cards,
     counts: first.statusCounts,
     newestUpdate: first.newest.nodes[0]?.id ?? null,
+    newestPosition: first.newestPosition.nodes[0]?.id ?? null,
     firstDay: first.oldest.nodes[0]?.occurredOn.date ?? today(),
   };
 }
@@ -75,7 +85,7 @@ function setFeedLink(relationship: string, slug: string | null): void {
   const link = document.createElement("link");
   link.rel = "alternate";
   link.type = "application/atom+xml";
-  link.title = `Updates on ${slug}`;
+  link.title = `Status updates and positions: ${slug}`;
   link.href = `/feeds/${relationship}/${slug}.atom`;
   link.dataset.issueFeed = "";
   document.head.append(link);
@@ -90,7 +100,9 @@ export function App({ publicRead }: { publicRead: boolean }) {
     !publicRead && !tokenStore.get() ? null : false,
   );
   const [tokenVersion, setTokenVersion] = useState(0);
-  const [live, setLive] = useState<LiveState>("connecting");
+  const [updatesLive, setUpdatesLive] = useState<LiveState>("connecting");
+  const [positionsLive, setPositionsLive] = useState<LiveState>("connecting");
+  const live = together(updatesLive, positionsLive);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const [revision, setRevision] = useState(0);
   const [missed, setMissed] = useState(0);
@@ -151,20 +163,32 @@ export function App({ publicRead }: { publicRead: boolean }) {
 
   // The live feed starts once the board knows the newest update, and replays from it.
   const liveStart = board !== null;
-  const startAfter = useRef<string | null>(null);
-  if (board && startAfter.current === null) startAfter.current = board.newestUpdate ?? "";
+  const startAfter = useRef<{ update: string | null; position: string | null } | null>(null);
+  if (board && startAfter.current === null) {
+    startAfter.current = { update: board.newestUpdate, position: board.newestPosition };
+  }
   useEffect(() => {
     if (!liveStart || tokenAsk !== false) return;
     let refresh: number | null = null;
     const loadedAt = lastServerTime();
+    // News lights its card up for a while and reloads the board (and an open
+    // timeline) once a burst of events is over.
+    const light = (issueId: string) => {
+      setFresh((current) => new Set([...current, issueId]));
+      window.setTimeout(() => {
+        setFresh((current) => new Set([...current].filter((id) => id !== issueId)));
+      }, FRESH_FOR_MS);
+      if (refresh !== null) window.clearTimeout(refresh);
+      refresh = window.setTimeout(() => setRevision((r) => r + 1), REFRESH_AFTER_EVENT_MS);
+    };
     const feed = new LiveFeed<LiveUpdatesSubscription, LiveEvent>({
       query: LIVE_UPDATES.toString(),
       variables: (after) => ({ relationship: viewRef.current.relationship, after }),
       eventOf: (data) => data.statusUpdates,
       idOf: (event) => event.id,
-      after: startAfter.current || null,
+      after: startAfter.current?.update ?? null,
       token: () => tokenStore.get(),
-      onState: setLive,
+      onState: setUpdatesLive,
       onResync: () => setRevision((r) => r + 1),
       onTokenRefused: () => askForToken("The token was refused; paste another."),
       onEvent: (event) => {
@@ -183,19 +207,36 @@ export function App({ publicRead }: { publicRead: boolean }) {
             cards: current.cards.map((card) => (card.id === issue.id ? { ...card, ...issue } : card)),
           },
         );
-        if (!news) return;
-        setFresh((current) => new Set([...current, issue.id]));
-        window.setTimeout(() => {
-          setFresh((current) => new Set([...current].filter((id) => id !== issue.id)));
-        }, FRESH_FOR_MS);
-        if (refresh !== null) window.clearTimeout(refresh);
-        refresh = window.setTimeout(() => setRevision((r) => r + 1), REFRESH_AFTER_EVENT_MS);
+        if (news) light(issue.id);
+      },
+    });
+    // A new position changes no status: the card lights up, the lists reload.
+    const positionFeed = new LiveFeed<LivePositionsSubscription, PositionEvent>({
+      query: LIVE_POSITIONS.toString(),
+      variables: (after) => ({ relationship: viewRef.current.relationship, after }),
+      eventOf: (data) => data.positions,
+      idOf: (event) => event.id,
+      after: startAfter.current?.position ?? null,
+      token: () => tokenStore.get(),
+      onState: setPositionsLive,
+      onResync: () => setRevision((r) => r + 1),
+      onTokenRefused: () => askForToken("The token was refused; paste another."),
+      onEvent: (event) => {
+        const at = Date.parse(event.retractedAt ?? event.recordedAt);
+        if (at < loadedAt - CLOCK_GRAIN_MS) return;
+        if (viewRef.current.asOf) {
+          setMissed((count) => count + 1);
+          return;
+        }
+        light(event.issue.id);
       },
     });
     feed.start();
+    positionFeed.start();
     return () => {
       if (refresh !== null) window.clearTimeout(refresh);
       feed.stop();
+      positionFeed.stop();
     };
   }, [liveStart, view.relationship, tokenVersion, tokenAsk]);
 

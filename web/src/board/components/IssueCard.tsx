@@ -1,10 +1,14 @@
-import type { CardFieldsFragment, IssueStatus } from "../../gql/graphql";
-import { dayNumber, duration, partialDate } from "../dates";
+import type { CardFieldsFragment, IssueStatus, SpanFieldsFragment } from "../../gql/graphql";
+import { duration, longDate, partialDate } from "../dates";
 import { CATEGORY_LABELS, countryName } from "../vocabulary";
 import { SourceLink } from "./Source";
 import { StatusPill } from "./StatusPill";
 
-export type Card = CardFieldsFragment & { statusAsOf?: IssueStatus | null };
+export type Card = CardFieldsFragment & {
+  statusAsOf?: IssueStatus | null;
+  /** Its time in each status (as of the board's day); the last is where it stands. */
+  statusSpans?: SpanFieldsFragment[];
+};
 
 type Props = {
   card: Card;
@@ -25,7 +29,7 @@ export function IssueCard({ card, href, day, timeTravel, fresh, onOpen }: Props)
   const latest = card.latestUpdate;
   // In time travel the board hands in the latest update by that day, if it has it.
   const shownUpdate = latest && latest.occurredOn.date <= day ? latest : null;
-  const since = shownUpdate ? dayNumber(day) - dayNumber(shownUpdate.occurredOn.date) : null;
+  const standing = card.statusSpans?.at(-1);
   return (
     <article class={`card${fresh ? " card-fresh" : ""}`} data-slug={card.slug} data-status={status ?? ""}>
       <header class="card-head">
@@ -46,9 +50,10 @@ export function IssueCard({ card, href, day, timeTravel, fresh, onOpen }: Props)
         </a>
       </h3>
       <p class="card-meta">
-        {since !== null && shownUpdate?.status === status ? (
+        {standing && standing.status === status ? (
           <>
-            At this status for <strong>{duration(since)}</strong>
+            At this status for <strong>{duration(standing.days)}</strong>
+            <span class="visually-hidden">, since {longDate(standing.from)}</span>
           </>
         ) : (
           <>Raised by {card.raisedBy.map(countryName).join(" and ") || "—"}</>

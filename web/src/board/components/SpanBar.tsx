@@ -1,6 +1,6 @@
 import type { IssueStatus } from "../../gql/graphql";
 import { dayNumber, duration, isoDate, longDate, partialDate } from "../dates";
-import type { Span } from "../spans";
+import type { SpanFieldsFragment as Span } from "../../gql/graphql";
 import { STATUS_LABELS, statusClass } from "../vocabulary";
 
 type Mark = { day: string; label: string };

@@ -4,7 +4,6 @@ import type { IssueTimelineQuery, UpdateFieldsFragment } from "../../gql/graphql
 import { query } from "../api";
 import { longDate, partialDate, today } from "../dates";
 import { ISSUE_QUERY } from "../operations";
-import { spansOf } from "../spans";
 import { CATEGORY_LABELS, STATUS_LABELS, countryName } from "../vocabulary";
 import { SpanBar } from "./SpanBar";
 import { SourceLink } from "./Source";
@@ -35,7 +34,7 @@ export function Timeline({ relationship, slug, asOf, revision, onClose }: Props)
 
   useEffect(() => {
     const controller = new AbortController();
-    query(ISSUE_QUERY, { relationship, slug }, controller.signal)
+    query(ISSUE_QUERY, { relationship, slug, asOf }, controller.signal)
       .then((data) => {
         setIssue(data.relationship?.issue ?? null);
         setCountries(data.relationship?.countries ?? []);
@@ -44,7 +43,7 @@ export function Timeline({ relationship, slug, asOf, revision, onClose }: Props)
         if (error.name !== "AbortError") setFailure(error.message);
       });
     return () => controller.abort();
-  }, [relationship, slug, revision]);
+  }, [relationship, slug, asOf, revision]);
 
   return (
     <dialog
@@ -84,7 +83,7 @@ function IssueHistory({
   const end = asOf ?? today();
   const updates = issue.updates.nodes;
   const live = updates.filter((u) => !u.retractedAt && u.occurredOn.date <= end);
-  const spans = spansOf(live, end);
+  const spans = issue.statusSpans;
   const meetings = issue.meetings.nodes;
   return (
     <>
@@ -115,6 +114,7 @@ function IssueHistory({
           </ol>
         </section>
         <div>
+          <Positions countries={countries} positions={issue.positions.nodes} />
           <section aria-labelledby="meetings-title">
             <h3 id="meetings-title">Meetings that discussed it</h3>
             {meetings.length === 0 ? <p class="muted">None recorded.</p> : null}
@@ -130,7 +130,6 @@ function IssueHistory({
               ))}
             </ul>
           </section>
-          <Positions countries={countries} />
         </div>
       </div>
     </>
@@ -167,13 +166,52 @@ function UpdateItem({ update }: { update: UpdateFieldsFragment & { recordedBy: s
   );
 }
 
-function Positions({ countries }: { countries: string[] }) {
+type PositionItem = Issue["positions"]["nodes"][number];
+
+/** What each side has said it wants, side by side, newest first. */
+function Positions({ countries, positions }: { countries: string[]; positions: PositionItem[] }) {
   return (
     <section aria-labelledby="positions-title">
       <h3 id="positions-title">Stated positions</h3>
-      <p class="muted">
-        {countries.map(countryName).join(" and ")}: no positions are recorded for this issue yet.
-      </p>
+      {positions.length === 0 ? <p class="muted">None recorded for this issue yet.</p> : null}
+      <div class="sides">
+        {countries.map((country) => {
+          const said = positions.filter((p) => p.country === country).reverse();
+          if (said.length === 0) return null;
+          return (
+            <div class="side" key={country}>
+              <h4>{countryName(country)}</h4>
+              <ul class="positions">
+                {said.map((position) => (
+                  <PositionEntry key={position.id} position={position} />
+                ))}
+              </ul>
+            </div>
+          );
+        })}
+      </div>
     </section>
+  );
+}
+
+function PositionEntry({ position }: { position: PositionItem }) {
+  const retracted = Boolean(position.retractedAt);
+  return (
+    <li class={`position${retracted ? " update-retracted" : ""}`} data-position={position.id}>
+      <time dateTime={position.statedOn.date}>{partialDate(position.statedOn.text)}</time>
+      <p class="update-note">
+        <strong>{position.speaker}</strong>: {position.statement}
+      </p>
+      {position.quote ? <blockquote>“{position.quote}”</blockquote> : null}
+      <p class="update-source">
+        <SourceLink source={position.source} />{" "}
+        <span class={position.verified ? "badge badge-verified" : "badge badge-unverified"}>
+          {position.verified ? "Verified" : "Unverified"}
+        </span>
+      </p>
+      {retracted ? (
+        <p class="retraction">Retracted{position.retractionReason ? `: ${position.retractionReason}` : ""}</p>
+      ) : null}
+    </li>
   );
 }
