@@ -49,7 +49,9 @@ def feed_links(relationship: str, issue: str | None) -> str:
     """The `<link rel="alternate">` tags of the feeds a page's reader may follow."""
     links = [(feed_path(relationship), "Status updates and positions")]
     if issue is not None:
-        links.append((feed_path(relationship, issue), f"Status updates and positions: {issue}"))
+        links.append(
+            (feed_path(relationship, issue), f"Status updates and positions: {issue}")
+        )
     return "".join(
         f'<link rel="alternate" type="application/atom+xml" title="{escape(title)}"'
         f' href="{escape(href)}">'

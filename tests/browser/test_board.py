@@ -206,7 +206,8 @@ async def test_a_posted_update_appears_live_and_after_a_reconnect(
     await expect(card.locator(".card-note")).to_have_text(note, timeout=2_000)
 
     refusing = True
-    await sockets[-1].close()
+    for socket in sockets:
+        await socket.close()
     await expect(live).to_have_attribute("data-live", "reconnecting")
     missed = "Posted while the page was cut off; replayed when it came back."
     await post_update(
@@ -217,4 +218,5 @@ async def test_a_posted_update_appears_live_and_after_a_reconnect(
     await expect(live).to_have_attribute("data-live", "live", timeout=15_000)
     await expect(card).to_have_attribute("data-status", "RESOLVED", timeout=2_000)
     await expect(card.locator(".card-note")).to_have_text(missed, timeout=2_000)
+    assert len(sockets) == 2  # one WebSocket at a time carries both subscriptions
     watched.assert_clean()

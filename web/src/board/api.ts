@@ -48,13 +48,11 @@ function headersFor(token: string | null): HeadersInit {
 export async function query<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   variables: TVariables,
-  signal?: AbortSignal,
 ): Promise<TResult> {
   const response = await fetch("/graphql", {
     method: "POST",
     headers: headersFor(tokenStore.get()),
     body: JSON.stringify({ query: document.toString(), variables }),
-    signal,
   });
   const date = Date.parse(response.headers.get("date") ?? "");
   if (!Number.isNaN(date)) serverNow = date;

@@ -1,8 +1,10 @@
-// The board's live feed: one graphql-ws subscription that resumes where it left off.
+// The board's live feeds: graphql-ws subscriptions on one WebSocket, each
+// resuming where it left off.
 //
-// graphql-ws can retry by itself, but it would resend the first `after`; this
-// feed reconnects on its own instead, each time asking to replay everything
-// since the last event it delivered, so a dropped connection misses nothing.
+// graphql-ws can retry by itself, but it would resend each subscription's first
+// `after`; this feed reconnects on its own instead, each time asking every stream
+// to replay everything since the last event it delivered, so a dropped connection
+// misses nothing.
 import { createClient, type Client } from "graphql-ws";
 
 export type LiveState = "connecting" | "live" | "reconnecting";
@@ -12,16 +14,20 @@ const LONGEST_DELAY_MS = 10_000;
 // graphql-ws closes with this code when the service refuses the token.
 const TOKEN_REFUSED = 4403;
 
-export type LiveOptions<TData, TEvent> = {
+/** One subscription: its document, how to read an event, and where it stands. */
+export type Stream<TData, TEvent> = {
   query: string;
   variables: (after: string | null) => Record<string, unknown>;
   eventOf: (data: TData) => TEvent;
   idOf: (event: TEvent) => string;
   after: string | null;
-  token: () => string | null;
   onEvent: (event: TEvent) => void;
+};
+
+export type LiveOptions = {
+  token: () => string | null;
   onState: (state: LiveState) => void;
-  /** The service cannot replay from `after` (say, it names nothing): reload. */
+  /** The service cannot replay from a stream's `after` (it names nothing): reload. */
   onResync: () => void;
   onTokenRefused: () => void;
 };
@@ -31,16 +37,20 @@ function socketUrl(): string {
   return `${scheme}//${window.location.host}/graphql`;
 }
 
-export class LiveFeed<TData, TEvent> {
+// Streams of different event types live side by side; each is used only
+// through its own functions, so its types never meet another's.
+type AnyStream = Stream<any, any>;
+
+export class LiveFeed {
   private client: Client | null = null;
   private timer: number | null = null;
   private delay = FIRST_DELAY_MS;
-  private after: string | null;
   private stopped = false;
 
-  constructor(private readonly options: LiveOptions<TData, TEvent>) {
-    this.after = options.after;
-  }
+  constructor(
+    private readonly streams: readonly AnyStream[],
+    private readonly options: LiveOptions,
+  ) {}
 
   start(): void {
     this.stopped = false;
@@ -84,24 +94,28 @@ export class LiveFeed<TData, TEvent> {
       },
     });
     this.client = client;
-    client.subscribe<TData>(
-      { query: this.options.query, variables: this.options.variables(this.after) },
+    for (const stream of this.streams) this.subscribe(client, stream);
+  }
+
+  private subscribe(client: Client, stream: AnyStream): void {
+    client.subscribe(
+      { query: stream.query, variables: stream.variables(stream.after) },
       {
         next: (result) => {
-          if (!result.data) return;
-          const event = this.options.eventOf(result.data);
-          this.after = this.options.idOf(event);
-          this.options.onEvent(event);
+          if (!result.data || client !== this.client) return;
+          const event = stream.eventOf(result.data);
+          stream.after = stream.idOf(event);
+          stream.onEvent(event);
         },
         error: (error) => {
           // A list of GraphQL errors is a refusal of this `after`; a close is a drop.
           if (Array.isArray(error)) {
-            this.after = null;
+            stream.after = null;
             this.options.onResync();
           }
-          this.retryLater();
+          this.retryLater(client);
         },
-        complete: () => this.retryLater(),
+        complete: () => this.retryLater(client),
       },
     );
   }
@@ -112,7 +126,9 @@ export class LiveFeed<TData, TEvent> {
     if (client !== null) void client.dispose();
   }
 
-  private retryLater(): void {
+  /** Start over, once per lost connection however many streams report it. */
+  private retryLater(client: Client): void {
+    if (client !== this.client) return;
     this.drop();
     if (this.stopped) return;
     this.options.onState("reconnecting");

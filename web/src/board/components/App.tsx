@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks"
 import type { BoardQuery, LivePositionsSubscription, LiveUpdatesSubscription } from "../../gql/graphql";
 import { TokenRequiredError, lastServerTime, query, tokenStore } from "../api";
 import { today } from "../dates";
-import { LiveFeed, type LiveState } from "../live";
+import { LiveFeed, type LiveState, type Stream } from "../live";
 import { BOARD_QUERY, LIVE_POSITIONS, LIVE_UPDATES } from "../operations";
 import { type View, issueUrl, urlOf, viewFromUrl } from "../view";
 import { Controls } from "./Controls";
@@ -28,13 +28,6 @@ type Board = {
 type LiveEvent = LiveUpdatesSubscription["statusUpdates"];
 type PositionEvent = LivePositionsSubscription["positions"];
 
-const WORST_FIRST: readonly LiveState[] = ["reconnecting", "connecting", "live"];
-
-/** The page is live only while both of its feeds are. */
-function together(a: LiveState, b: LiveState): LiveState {
-  return WORST_FIRST.find((state) => state === a || state === b) ?? "live";
-}
-
 const TYPING_PAUSE_MS = 150;
 const REFRESH_AFTER_EVENT_MS = 300;
 const FRESH_FOR_MS = 6_000;
@@ -43,7 +36,7 @@ const PAGES = 10;
 const CLOCK_GRAIN_MS = 1_000;
 
 /** Every issue of the view, page after page (at most PAGES × 100). */
-async function loadBoard(view: View, signal: AbortSignal): Promise<Board> {
+async function loadBoard(view: View, stale: () => boolean): Promise<Board> {
   const day = view.asOf ?? today();
   const filter = {
     relationship: view.relationship,
@@ -54,11 +47,11 @@ async function loadBoard(view: View, signal: AbortSignal): Promise<Board> {
     asOf: view.asOf,
   };
   const variables = { relationship: view.relationship, filter, day, asOf: view.asOf, timeTravel: view.asOf !== null };
-  let data = await query(BOARD_QUERY, { ...variables, after: null }, signal);
+  let data = await query(BOARD_QUERY, { ...variables, after: null });
   const cards: Card[] = [...data.issues.nodes];
   const first = data;
-  for (let page = 1; page < PAGES && data.issues.pageInfo.hasNextPage; page += 1) {
-    data = await query(BOARD_QUERY, { ...variables, after: data.issues.pageInfo.endCursor }, signal);
+  for (let page = 1; page < PAGES && data.issues.pageInfo.hasNextPage && !stale(); page += 1) {
+    data = await query(BOARD_QUERY, { ...variables, after: data.issues.pageInfo.endCursor });
     cards.push(...data.issues.nodes);
   }
   return {
@@ -100,9 +93,7 @@ export function App({ publicRead }: { publicRead: boolean }) {
     !publicRead && !tokenStore.get() ? null : false,
   );
   const [tokenVersion, setTokenVersion] = useState(0);
-  const [updatesLive, setUpdatesLive] = useState<LiveState>("connecting");
-  const [positionsLive, setPositionsLive] = useState<LiveState>("connecting");
-  const live = together(updatesLive, positionsLive);
+  const [live, setLive] = useState<LiveState>("connecting");
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const [revision, setRevision] = useState(0);
   const [missed, setMissed] = useState(0);
@@ -133,17 +124,20 @@ export function App({ publicRead }: { publicRead: boolean }) {
   const filterKey = JSON.stringify([view.relationship, view.statuses, view.categories, view.raisedBy, view.search, view.asOf]);
   useEffect(() => {
     if (tokenAsk !== false) return;
-    const controller = new AbortController();
+    // A load the view has moved past is left to finish and then ignored: an
+    // aborted request would count as a failed one for no gain on a small answer.
+    let stale = false;
     setLoading(true);
     const timer = window.setTimeout(() => {
-      loadBoard(viewRef.current, controller.signal)
+      loadBoard(viewRef.current, () => stale)
         .then((loaded) => {
+          if (stale) return;
           setBoard(loaded);
           setFailure(null);
           setLoading(false);
         })
         .catch((error: Error) => {
-          if (error.name === "AbortError") return;
+          if (stale) return;
           if (error instanceof TokenRequiredError) askForToken(error.message);
           else setFailure(error.message);
           setLoading(false);
@@ -151,7 +145,7 @@ export function App({ publicRead }: { publicRead: boolean }) {
     }, revision === 0 && board === null ? 0 : TYPING_PAUSE_MS);
     return () => {
       window.clearTimeout(timer);
-      controller.abort();
+      stale = true;
     };
   }, [filterKey, revision, tokenVersion, tokenAsk]);
 
@@ -181,16 +175,12 @@ export function App({ publicRead }: { publicRead: boolean }) {
       if (refresh !== null) window.clearTimeout(refresh);
       refresh = window.setTimeout(() => setRevision((r) => r + 1), REFRESH_AFTER_EVENT_MS);
     };
-    const feed = new LiveFeed<LiveUpdatesSubscription, LiveEvent>({
+    const updates: Stream<LiveUpdatesSubscription, LiveEvent> = {
       query: LIVE_UPDATES.toString(),
       variables: (after) => ({ relationship: viewRef.current.relationship, after }),
       eventOf: (data) => data.statusUpdates,
       idOf: (event) => event.id,
       after: startAfter.current?.update ?? null,
-      token: () => tokenStore.get(),
-      onState: setUpdatesLive,
-      onResync: () => setRevision((r) => r + 1),
-      onTokenRefused: () => askForToken("The token was refused; paste another."),
       onEvent: (event) => {
         // A replay after `after` brings back news the board already shows: it is
         // applied quietly; only what happened since the page loaded is news.
@@ -209,34 +199,31 @@ export function App({ publicRead }: { publicRead: boolean }) {
         );
         if (news) light(issue.id);
       },
-    });
+    };
     // A new position changes no status: the card lights up, the lists reload.
-    const positionFeed = new LiveFeed<LivePositionsSubscription, PositionEvent>({
+    const positions: Stream<LivePositionsSubscription, PositionEvent> = {
       query: LIVE_POSITIONS.toString(),
       variables: (after) => ({ relationship: viewRef.current.relationship, after }),
       eventOf: (data) => data.positions,
       idOf: (event) => event.id,
       after: startAfter.current?.position ?? null,
-      token: () => tokenStore.get(),
-      onState: setPositionsLive,
-      onResync: () => setRevision((r) => r + 1),
-      onTokenRefused: () => askForToken("The token was refused; paste another."),
       onEvent: (event) => {
         const at = Date.parse(event.retractedAt ?? event.recordedAt);
         if (at < loadedAt - CLOCK_GRAIN_MS) return;
-        if (viewRef.current.asOf) {
-          setMissed((count) => count + 1);
-          return;
-        }
-        light(event.issue.id);
+        if (viewRef.current.asOf) setMissed((count) => count + 1);
+        else light(event.issue.id);
       },
+    };
+    const feed = new LiveFeed([updates, positions], {
+      token: () => tokenStore.get(),
+      onState: setLive,
+      onResync: () => setRevision((r) => r + 1),
+      onTokenRefused: () => askForToken("The token was refused; paste another."),
     });
     feed.start();
-    positionFeed.start();
     return () => {
       if (refresh !== null) window.clearTimeout(refresh);
       feed.stop();
-      positionFeed.stop();
     };
   }, [liveStart, view.relationship, tokenVersion, tokenAsk]);
 

@@ -33,16 +33,19 @@ export function Timeline({ relationship, slug, asOf, revision, onClose }: Props)
   }, []);
 
   useEffect(() => {
-    const controller = new AbortController();
-    query(ISSUE_QUERY, { relationship, slug, asOf }, controller.signal)
+    let stale = false;
+    query(ISSUE_QUERY, { relationship, slug, asOf })
       .then((data) => {
+        if (stale) return;
         setIssue(data.relationship?.issue ?? null);
         setCountries(data.relationship?.countries ?? []);
       })
       .catch((error: Error) => {
-        if (error.name !== "AbortError") setFailure(error.message);
+        if (!stale) setFailure(error.message);
       });
-    return () => controller.abort();
+    return () => {
+      stale = true;
+    };
   }, [relationship, slug, asOf, revision]);
 
   return (
