@@ -7,6 +7,8 @@ The row is bumped as the last statement of each write's transaction, so the new
 number becomes visible exactly when the write does.
 """
 
+import asyncio
+
 from tortoise import connections, fields
 from tortoise.models import Model
 
@@ -38,3 +40,54 @@ async def current_generation() -> int:
     """The generation of the data as this connection sees it (0 before any write)."""
     _, rows = await connections.get("default").execute_query(READ)
     return int(rows[0]["value"]) if rows else 0
+
+
+class GenerationReads:
+    """Reads of the generation shared by the requests of one process.
+
+    A request may only be answered from a read sent after it arrived: a read
+    already on its way could have been sent before a write the client saw
+    acknowledged. So a request that finds a read in flight waits for the next
+    one, which starts when that one returns and serves every request that
+    arrived meanwhile. Under load, one statement answers a whole wave of requests
+    instead of one each, and no request ever gets a value older than its arrival.
+    """
+
+    def __init__(self) -> None:
+        self._in_flight: asyncio.Future[int] | None = None
+        self._next: asyncio.Future[int] | None = None
+
+    async def read(self) -> int:
+        """The generation, as read by a statement sent after this call began."""
+        if self._next is not None:
+            return await asyncio.shield(self._next)
+        if self._in_flight is None:
+            self._in_flight = self._start()
+            return await asyncio.shield(self._in_flight)
+        self._next = asyncio.get_running_loop().create_future()
+        return await asyncio.shield(self._next)
+
+    def _start(self) -> "asyncio.Future[int]":
+        read = asyncio.ensure_future(current_generation())
+        read.add_done_callback(self._finished)
+        return read
+
+    def _finished(self, read: "asyncio.Future[int]") -> None:
+        self._in_flight = None
+        waiting, self._next = self._next, None
+        if waiting is None:
+            return
+        follow_up = self._start()
+        self._in_flight = follow_up
+        follow_up.add_done_callback(lambda done: _settle(waiting, done))
+
+
+def _settle(waiting: "asyncio.Future[int]", done: "asyncio.Future[int]") -> None:
+    if waiting.cancelled():
+        return
+    if done.cancelled():
+        waiting.cancel()
+    elif (error := done.exception()) is not None:
+        waiting.set_exception(error)
+    else:
+        waiting.set_result(done.result())

@@ -29,14 +29,15 @@ def derive_status(
 
 
 async def current_status(issue_id: int) -> IssueStatus | None:
-    """The same rule as derive_status, read from the table in one statement."""
-    latest = (
-        await StatusUpdate.filter(issue_id=issue_id, retracted_at__isnull=True)
-        .order_by("-occurred_on", "-id")
-        .only("id", "status")
-        .first()
+    """The same rule as derive_status, read from the table in one statement
+    (written out, since every write runs it)."""
+    statement = Statement()
+    rows = await statement.fetch(
+        "SELECT status FROM status_update WHERE issue_id = "
+        f"{statement.param(issue_id)} AND retracted_at IS NULL "
+        "ORDER BY occurred_on DESC, id DESC LIMIT 1"
     )
-    return latest.status if latest else None
+    return IssueStatus(rows[0]["status"]) if rows else None
 
 
 # The update in effect on a day is the live one with no live successor by then:

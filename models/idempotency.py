@@ -14,6 +14,8 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.errors import InvalidInputError, UserErrorCode
+from models.nested_pages import hydrate
+from models.sql import Statement
 from models.validation import clean_text
 
 KEY_MAX = 200
@@ -58,9 +60,14 @@ class Idempotency:
         """The ids an earlier call with this key produced, if there was one."""
         if self.key is None:
             return None
-        stored = await IdempotencyKey.get_or_none(actor=self.actor, key=self.key)
-        if stored is None:
+        statement = Statement()
+        rows = await statement.fetch(
+            "SELECT * FROM idempotency_key WHERE actor = "
+            f"{statement.param(self.actor)} AND key = {statement.param(self.key)}"
+        )
+        if not rows:
             return None
+        stored = hydrate(IdempotencyKey, rows[0])
         if (stored.operation, stored.fingerprint) != (self.operation, self.fingerprint):
             raise InvalidInputError(
                 "idempotency_key",

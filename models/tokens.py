@@ -15,6 +15,8 @@ from models.api_token import ApiToken
 from models.enums import EventKind, TokenRole
 from models.errors import InvalidInputError, NotFoundError, UserErrorCode
 from models.events import Event, Publish, discard, publish_committed
+from models.nested_pages import hydrate
+from models.sql import Statement
 from models.transactions import atomically, now
 
 SECRET_PREFIX = "bil_"
@@ -69,7 +71,12 @@ async def find_token(secret: str) -> ApiToken | None:
     if not is_well_formed(secret):
         return None
     wanted = digest(secret)
-    token = await ApiToken.get_or_none(secret_hash=wanted)
+    # Every request with a token runs this: one prepared statement, no ORM query.
+    statement = Statement()
+    rows = await statement.fetch(
+        f"SELECT * FROM api_token WHERE secret_hash = {statement.param(wanted)}"
+    )
+    token = hydrate(ApiToken, rows[0]) if rows else None
     if token is None or not hmac.compare_digest(token.secret_hash, wanted):
         return None
     return token if token.is_active else None

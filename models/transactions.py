@@ -21,7 +21,9 @@ from models.errors import (
     VersionConflictError,
 )
 from models.issue import Issue
+from models.nested_pages import hydrate
 from models.relationship import Relationship
+from models.sql import Statement
 
 ATTEMPTS = 3
 Result = TypeVar("Result")
@@ -56,11 +58,19 @@ def now() -> datetime:
 
 
 async def lock_issue(issue_id: int, field: str = "issue_id") -> Issue:
-    """The issue, locked for this transaction, or NotFoundError."""
-    issue = await Issue.filter(id=issue_id).select_for_update().first()
-    if issue is None:
+    """The issue, locked for this transaction, or NotFoundError.
+
+    Every write runs this, so it is one prepared statement rather than an ORM
+    query built afresh each time (SQLite has no row locks: it admits one writer).
+    """
+    statement = Statement()
+    lock = "" if statement.is_sqlite else " FOR UPDATE"
+    rows = await statement.fetch(
+        f"SELECT * FROM issue WHERE id = {statement.param(issue_id)}{lock}"
+    )
+    if not rows:
         raise NotFoundError(field, "Issue", issue_id)
-    return issue
+    return hydrate(Issue, rows[0])
 
 
 async def find_relationship(relationship_id: int) -> Relationship:
@@ -90,8 +100,21 @@ def check_active(issue: Issue, field: str = "issue_id") -> None:
 async def bump(issue: Issue, **changes: Any) -> None:
     """Apply changes and the next version, only if nobody else moved it meanwhile."""
     changes = {**changes, "version": issue.version + 1, "updated_at": now()}
-    matched = await Issue.filter(id=issue.id, version=issue.version).update(**changes)
-    if matched == 0:
+    statement = Statement()
+    assignments = ", ".join(
+        f"{name} = {statement.param(_stored(name, value))}"
+        for name, value in changes.items()
+    )
+    matched = await statement.fetch(
+        f"UPDATE issue SET {assignments} WHERE id = {statement.param(issue.id)} "
+        f"AND version = {statement.param(issue.version)} RETURNING id"
+    )
+    if not matched:
         raise StaleReadError(issue.id)
     for name, value in changes.items():
         setattr(issue, name, value)
+
+
+def _stored(name: str, value: Any) -> Any:
+    """A value as the ORM would store it in the issue's column of that name."""
+    return Issue._meta.fields_map[name].to_db_value(value, Issue)

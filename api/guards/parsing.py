@@ -8,11 +8,13 @@ is handed the parsed document and its validation errors by
 `api.guards.extension.PreparedDocuments`, so it neither parses nor validates again.
 """
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeAlias
 
+import orjson
 from graphql import (
     DocumentNode,
     GraphQLError,
@@ -92,6 +94,12 @@ class Documents:
         if not introspection:
             self.rules.append(NoSchemaIntrospectionCustomRule)
         self._cached = lru_cache(maxsize=size)(self._prepare)
+        # Keyed by the ids of a parsed document and operation, which stay the
+        # same while the document is cached; each entry holds its document, so
+        # an id is never reused while its entry lives.
+        self._prices: OrderedDict[tuple[int, int, bytes], tuple[DocumentNode, Price]]
+        self._prices = OrderedDict()
+        self._prices_size = 4 * size
 
     def prepare(self, query: str) -> Document:
         """The document parsed and validated; a text too long is not kept."""
@@ -131,10 +139,35 @@ class Documents:
         )
         if isinstance(coerced, list):
             return [with_code(error, ErrorCode.BAD_USER_INPUT) for error in coerced]
-        price = price_of(self.schema, document.ast, operation, coerced.coerced)
+        price = self._price(document.ast, operation, variables, coerced.coerced)
         if (too_many := node_limit_error(price.nodes, self.limits)) is not None:
             return [too_many]
         return Admitted(query, document.ast, operation, variables, price)
+
+    def _price(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any],
+        coerced: dict[str, Any],
+    ) -> Price:
+        """The operation's price, worked out once per document, operation and
+        variables: it depends on nothing else, and a busy API sees the same
+        few operations again and again."""
+        try:
+            given = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+        except (orjson.JSONEncodeError, TypeError):
+            return price_of(self.schema, document, operation, coerced)
+        key = (id(document), id(operation), given)
+        found = self._prices.get(key)
+        if found is not None and found[0] is document:
+            self._prices.move_to_end(key)
+            return found[1]
+        price = price_of(self.schema, document, operation, coerced)
+        self._prices[key] = (document, price)
+        if len(self._prices) > self._prices_size:
+            self._prices.popitem(last=False)
+        return price
 
     def _prepare(self, query: str) -> Document:
         try:

@@ -5,8 +5,9 @@ name, the variables and who asked (anonymous, or a token's name and role, so a
 private answer is never served to another token and roles never share an entry).
 It is stored under the data generation (models.data_generation) read before the
 query ran, and served only while the database still reports that generation: one
-read of one row per request, in every process, so a client that saw a write
-acknowledged by any process reads it through any other, with no timing assumed.
+read of one row sent after the request arrived, in every process, so a client
+that saw a write acknowledged by any process reads it through any other, with no
+timing assumed. Requests that arrive together share that read.
 
 Only answers without errors are kept, never a mutation's, and never an operation
 that asks for `rateLimit` (its answer is the request's own budget). The cache is
@@ -31,7 +32,7 @@ from graphql import (
 from api.guards.auth import Viewer
 from api.guards.limits import fragments_by_name
 from api.guards.parsing import Admitted
-from models.data_generation import current_generation
+from models.data_generation import GenerationReads
 
 UNCACHEABLE_ROOT_FIELDS = frozenset({"rateLimit"})
 
@@ -57,6 +58,7 @@ class ResponseCache:
         self.hits = 0
         self.misses = 0
         self._answers: OrderedDict[CacheKey, Entry] = OrderedDict()
+        self._reads = GenerationReads()
 
     def key_for(
         self,
@@ -76,8 +78,10 @@ class ResponseCache:
         return (query, operation_name, variables, role, viewer.name)
 
     async def generation(self) -> int:
-        """The data generation now; read before a query runs, never after."""
-        return await current_generation()
+        """The data generation now, read by a statement sent after this call
+        began (shared with the requests that arrived meanwhile); read before a
+        query runs, never after."""
+        return await self._reads.read()
 
     def get(self, key: CacheKey, generation: int) -> bytes | None:
         """The answer kept for this key at this generation, as sent, if any."""
