@@ -331,11 +331,12 @@ function Shell({ live, relationship, name, children }: ShellProps) {
           <p class="tagline">Where each open question between the two countries stands, with its dated, sourced history.</p>
         </div>
         <nav class="site-nav" aria-label="Elsewhere">
-          {live ? <LiveIndicator state={live} /> : null}
           <a href={`/feeds/${relationship}.atom`} class="feed-link">
             Atom feed
           </a>
           <a href="/graphql">GraphQL playground</a>
+          {/* Last, so that its changing word moves nothing else. */}
+          {live ? <LiveIndicator state={live} /> : null}
         </nav>
       </header>
       <main id="board">{children}</main>
