@@ -1,76 +1,22 @@
-import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 
-import type { BoardQuery, LivePositionsSubscription, LiveUpdatesSubscription } from "../../gql/graphql";
-import { TokenRequiredError, lastServerTime, query, tokenStore } from "../api";
+import { TokenRequiredError, lastServerTime, tokenStore } from "../api";
+import { type Board, loadBoard } from "../board";
 import { today } from "../dates";
-import { LiveFeed, type LiveState, type Stream } from "../live";
-import { BOARD_QUERY, LIVE_POSITIONS, LIVE_UPDATES } from "../operations";
+import { LiveFeed, type LiveState } from "../live";
+import { type Handlers, positionStream, updateStream } from "../streams";
 import { type View, issueUrl, urlOf, viewFromUrl } from "../view";
 import { Controls } from "./Controls";
 import { Groups } from "./Groups";
-import type { Card } from "./IssueCard";
-import { LiveIndicator } from "./LiveIndicator";
+import { Placeholder, Shell } from "./Shell";
 import { StatusCounts } from "./StatusCounts";
 import { TimeSlider } from "./TimeSlider";
 import { Timeline } from "./Timeline";
 import { TokenForm } from "./TokenForm";
 
-type Board = {
-  relationship: NonNullable<BoardQuery["relationship"]> | null;
-  cards: Card[];
-  counts: BoardQuery["statusCounts"];
-  newestUpdate: string | null;
-  newestPosition: string | null;
-  firstDay: string;
-};
-
-type LiveEvent = LiveUpdatesSubscription["statusUpdates"];
-type PositionEvent = LivePositionsSubscription["positions"];
-
 const TYPING_PAUSE_MS = 150;
 const REFRESH_AFTER_EVENT_MS = 300;
 const FRESH_FOR_MS = 6_000;
-const PAGES = 10;
-// The server's Date header counts whole seconds.
-const CLOCK_GRAIN_MS = 1_000;
-
-/** Every issue of the view, page after page (at most PAGES × 100). */
-async function loadBoard(view: View, stale: () => boolean): Promise<Board> {
-  const day = view.asOf ?? today();
-  const filter = {
-    relationship: view.relationship,
-    status: view.statuses.length ? view.statuses : null,
-    category: view.categories.length ? view.categories : null,
-    raisedBy: view.raisedBy || null,
-    search: view.search.trim() || null,
-    asOf: view.asOf,
-  };
-  const variables = { relationship: view.relationship, filter, day, asOf: view.asOf, timeTravel: view.asOf !== null };
-  let data = await query(BOARD_QUERY, { ...variables, after: null });
-  const cards: Card[] = [...data.issues.nodes];
-  const first = data;
-  for (let page = 1; page < PAGES && data.issues.pageInfo.hasNextPage && !stale(); page += 1) {
-    data = await query(BOARD_QUERY, { ...variables, after: data.issues.pageInfo.endCursor });
-    cards.push(...data.issues.nodes);
-  }
-  return {
-    relationship: first.relationship ?? null,
-    cards: first.past ? asOfDay(cards, first.past.nodes) : cards,
-    counts: first.statusCounts,
-    newestUpdate: first.newest.nodes[0]?.id ?? null,
-    newestPosition: first.newestPosition.nodes[0]?.id ?? null,
-    firstDay: first.oldest.nodes[0]?.occurredOn.date ?? today(),
-  };
-}
-
-/** Cards whose latest update is the latest by the day looked at (newest first in
- *  `past`), or none when it lies further back than the list reaches. */
-function asOfDay(cards: Card[], past: NonNullable<BoardQuery["past"]>["nodes"]): Card[] {
-  const latest = new Map<string, (typeof past)[number]>();
-  for (const update of past) if (!latest.has(update.issue.id)) latest.set(update.issue.id, update);
-  return cards.map((card) => ({ ...card, latestUpdate: latest.get(card.id) ?? null }));
-}
 
 function setFeedLink(relationship: string, slug: string | null): void {
   document.querySelector("link[data-issue-feed]")?.remove();
@@ -164,7 +110,6 @@ export function App({ publicRead }: { publicRead: boolean }) {
   useEffect(() => {
     if (!liveStart || tokenAsk !== false) return;
     let refresh: number | null = null;
-    const loadedAt = lastServerTime();
     // News lights its card up for a while and reloads the board (and an open
     // timeline) once a burst of events is over.
     const light = (issueId: string) => {
@@ -175,17 +120,10 @@ export function App({ publicRead }: { publicRead: boolean }) {
       if (refresh !== null) window.clearTimeout(refresh);
       refresh = window.setTimeout(() => setRevision((r) => r + 1), REFRESH_AFTER_EVENT_MS);
     };
-    const updates: Stream<LiveUpdatesSubscription, LiveEvent> = {
-      query: LIVE_UPDATES.toString(),
-      variables: (after) => ({ relationship: viewRef.current.relationship, after }),
-      eventOf: (data) => data.statusUpdates,
-      idOf: (event) => event.id,
-      after: startAfter.current?.update ?? null,
-      onEvent: (event) => {
-        // A replay after `after` brings back news the board already shows: it is
-        // applied quietly; only what happened since the page loaded is news.
-        const at = Date.parse(event.retractedAt ?? event.recordedAt);
-        const news = at >= loadedAt - CLOCK_GRAIN_MS;
+    const handlers: Handlers = {
+      relationship: () => viewRef.current.relationship,
+      loadedAt: lastServerTime(),
+      onUpdate: (event, news) => {
         if (viewRef.current.asOf) {
           if (news) setMissed((count) => count + 1);
           return;
@@ -199,22 +137,14 @@ export function App({ publicRead }: { publicRead: boolean }) {
         );
         if (news) light(issue.id);
       },
-    };
-    // A new position changes no status: the card lights up, the lists reload.
-    const positions: Stream<LivePositionsSubscription, PositionEvent> = {
-      query: LIVE_POSITIONS.toString(),
-      variables: (after) => ({ relationship: viewRef.current.relationship, after }),
-      eventOf: (data) => data.positions,
-      idOf: (event) => event.id,
-      after: startAfter.current?.position ?? null,
-      onEvent: (event) => {
-        const at = Date.parse(event.retractedAt ?? event.recordedAt);
-        if (at < loadedAt - CLOCK_GRAIN_MS) return;
+      onPosition: (event) => {
         if (viewRef.current.asOf) setMissed((count) => count + 1);
         else light(event.issue.id);
       },
     };
-    const feed = new LiveFeed([updates, positions], {
+    const after = startAfter.current;
+    const streams = [updateStream(after?.update ?? null, handlers), positionStream(after?.position ?? null, handlers)];
+    const feed = new LiveFeed(streams, {
       token: () => tokenStore.get(),
       onState: setLive,
       onResync: () => setRevision((r) => r + 1),
@@ -296,56 +226,5 @@ export function App({ publicRead }: { publicRead: boolean }) {
         />
       ) : null}
     </Shell>
-  );
-}
-
-function Placeholder() {
-  return (
-    <section class="group" aria-label="Loading the issues">
-      <h2 class="group-title placeholder-text">Loading…</h2>
-      <div class="cards">
-        {Array.from({ length: 6 }, (_, i) => (
-          <div class="card card-placeholder" key={i} aria-hidden="true" />
-        ))}
-      </div>
-    </section>
-  );
-}
-
-type ShellProps = {
-  live: LiveState | null;
-  relationship: string;
-  name: string | undefined;
-  children: ComponentChildren;
-};
-
-function Shell({ live, relationship, name, children }: ShellProps) {
-  return (
-    <>
-      <a class="skip-link" href="#board">
-        Skip to the issues
-      </a>
-      <header class="site-head">
-        <div class="site-title">
-          <h1>{name ?? "India–China"} tracker</h1>
-          <p class="tagline">Where each open question between the two countries stands, with its dated, sourced history.</p>
-        </div>
-        <nav class="site-nav" aria-label="Elsewhere">
-          <a href={`/feeds/${relationship}.atom`} class="feed-link">
-            Atom feed
-          </a>
-          <a href="/graphql">GraphQL playground</a>
-          {/* Last, so that its changing word moves nothing else. */}
-          {live ? <LiveIndicator state={live} /> : null}
-        </nav>
-      </header>
-      <main id="board">{children}</main>
-      <footer class="site-foot">
-        <p>
-          Every update cites its source. Data and API: <a href="/graphql">GraphQL</a> · feeds:{" "}
-          <a href={`/feeds/${relationship}.atom`}>Atom</a>.
-        </p>
-      </footer>
-    </>
   );
 }

@@ -1,7 +1,8 @@
 import type { IssueCategory, IssueStatus } from "../../gql/graphql";
 import type { Grouping } from "../view";
 import { CATEGORIES, CATEGORY_LABELS, STATUSES, STATUS_LABELS, statusClass } from "../vocabulary";
-import { type Card, IssueCard, shownStatus } from "./IssueCard";
+import type { Card } from "../board";
+import { IssueCard, shownStatus } from "./IssueCard";
 
 type Props = {
   cards: readonly Card[];

@@ -1,14 +1,10 @@
-import type { CardFieldsFragment, IssueStatus, SpanFieldsFragment } from "../../gql/graphql";
+import type { IssueStatus } from "../../gql/graphql";
+import type { Card } from "../board";
 import { duration, longDate, partialDate } from "../dates";
 import { CATEGORY_LABELS, countryName } from "../vocabulary";
 import { SourceLink } from "./Source";
 import { StatusPill } from "./StatusPill";
 
-export type Card = CardFieldsFragment & {
-  statusAsOf?: IssueStatus | null;
-  /** Its time in each status (as of the board's day); the last is where it stands. */
-  statusSpans?: SpanFieldsFragment[];
-};
 
 type Props = {
   card: Card;
