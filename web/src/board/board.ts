@@ -34,7 +34,13 @@ export async function loadBoard(view: View, stale: () => boolean): Promise<Board
     search: view.search.trim() || null,
     asOf: view.asOf,
   };
-  const variables = { relationship: view.relationship, filter, day, asOf: view.asOf, timeTravel: view.asOf !== null };
+  const variables = {
+    relationship: view.relationship,
+    filter,
+    day,
+    asOf: view.asOf,
+    timeTravel: view.asOf !== null,
+  };
   let data = await query(BOARD_QUERY, { ...variables, after: null });
   const cards: Card[] = [...data.issues.nodes];
   const first = data;

@@ -23,7 +23,10 @@ function isNews(event: { recordedAt: string; retractedAt?: string | null }, load
   return Date.parse(event.retractedAt ?? event.recordedAt) >= loadedAt - CLOCK_GRAIN_MS;
 }
 
-export function updateStream(after: string | null, on: Handlers): Stream<LiveUpdatesSubscription, UpdateEvent> {
+export function updateStream(
+  after: string | null,
+  on: Handlers,
+): Stream<LiveUpdatesSubscription, UpdateEvent> {
   return {
     query: LIVE_UPDATES.toString(),
     variables: (from) => ({ relationship: on.relationship(), after: from }),

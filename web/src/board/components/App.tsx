@@ -67,28 +67,38 @@ export function App({ publicRead }: { publicRead: boolean }) {
     setTokenAsk(message);
   }, []);
 
-  const filterKey = JSON.stringify([view.relationship, view.statuses, view.categories, view.raisedBy, view.search, view.asOf]);
+  const filterKey = JSON.stringify([
+    view.relationship,
+    view.statuses,
+    view.categories,
+    view.raisedBy,
+    view.search,
+    view.asOf,
+  ]);
   useEffect(() => {
     if (tokenAsk !== false) return;
     // A load the view has moved past is left to finish and then ignored: an
     // aborted request would count as a failed one for no gain on a small answer.
     let stale = false;
     setLoading(true);
-    const timer = window.setTimeout(() => {
-      loadBoard(viewRef.current, () => stale)
-        .then((loaded) => {
-          if (stale) return;
-          setBoard(loaded);
-          setFailure(null);
-          setLoading(false);
-        })
-        .catch((error: Error) => {
-          if (stale) return;
-          if (error instanceof TokenRequiredError) askForToken(error.message);
-          else setFailure(error.message);
-          setLoading(false);
-        });
-    }, revision === 0 && board === null ? 0 : TYPING_PAUSE_MS);
+    const timer = window.setTimeout(
+      () => {
+        loadBoard(viewRef.current, () => stale)
+          .then((loaded) => {
+            if (stale) return;
+            setBoard(loaded);
+            setFailure(null);
+            setLoading(false);
+          })
+          .catch((error: Error) => {
+            if (stale) return;
+            if (error instanceof TokenRequiredError) askForToken(error.message);
+            else setFailure(error.message);
+            setLoading(false);
+          });
+      },
+      revision === 0 && board === null ? 0 : TYPING_PAUSE_MS,
+    );
     return () => {
       window.clearTimeout(timer);
       stale = true;
@@ -129,11 +139,12 @@ export function App({ publicRead }: { publicRead: boolean }) {
           return;
         }
         const issue = event.issue;
-        setBoard((current) =>
-          current && {
-            ...current,
-            cards: current.cards.map((card) => (card.id === issue.id ? { ...card, ...issue } : card)),
-          },
+        setBoard(
+          (current) =>
+            current && {
+              ...current,
+              cards: current.cards.map((card) => (card.id === issue.id ? { ...card, ...issue } : card)),
+            },
         );
         if (news) light(issue.id);
       },
@@ -143,7 +154,10 @@ export function App({ publicRead }: { publicRead: boolean }) {
       },
     };
     const after = startAfter.current;
-    const streams = [updateStream(after?.update ?? null, handlers), positionStream(after?.position ?? null, handlers)];
+    const streams = [
+      updateStream(after?.update ?? null, handlers),
+      positionStream(after?.position ?? null, handlers),
+    ];
     const feed = new LiveFeed(streams, {
       token: () => tokenStore.get(),
       onState: setLive,
@@ -199,7 +213,11 @@ export function App({ publicRead }: { publicRead: boolean }) {
         </p>
       ) : null}
       <StatusCounts counts={board?.counts ?? null} />
-      {failure ? <p class="error" role="alert">The board could not be loaded: {failure}</p> : null}
+      {failure ? (
+        <p class="error" role="alert">
+          The board could not be loaded: {failure}
+        </p>
+      ) : null}
       <div class={`board${loading ? " board-loading" : ""}`} aria-busy={loading} aria-live="polite">
         {board ? (
           <Groups

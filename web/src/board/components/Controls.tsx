@@ -77,19 +77,19 @@ export function Controls({ view, countries, onChange }: Props) {
             : ""}
         </summary>
         <Chips
-        legend="Status"
-        values={STATUSES}
-        labels={STATUS_LABELS}
-        chosen={view.statuses}
-        onToggle={(status: IssueStatus) => onChange({ statuses: toggled(view.statuses, status) })}
-      />
-      <Chips
-        legend="Category"
-        values={CATEGORIES}
-        labels={CATEGORY_LABELS}
-        chosen={view.categories}
-        onToggle={(category: IssueCategory) => onChange({ categories: toggled(view.categories, category) })}
-      />
+          legend="Status"
+          values={STATUSES}
+          labels={STATUS_LABELS}
+          chosen={view.statuses}
+          onToggle={(status: IssueStatus) => onChange({ statuses: toggled(view.statuses, status) })}
+        />
+        <Chips
+          legend="Category"
+          values={CATEGORIES}
+          labels={CATEGORY_LABELS}
+          chosen={view.categories}
+          onToggle={(category: IssueCategory) => onChange({ categories: toggled(view.categories, category) })}
+        />
       </details>
     </form>
   );

@@ -43,7 +43,11 @@ export function Groups({ cards, group, day, timeTravel, fresh, hrefOf, onOpen }:
       {groups.map((g) => (
         <section class="group" key={g.key} aria-labelledby={`group-${g.key}`}>
           <h2 id={`group-${g.key}`} class="group-title">
-            {g.status ? <span class={statusClass(g.status)} aria-hidden="true"><span class="status-dot" /></span> : null}
+            {g.status ? (
+              <span class={statusClass(g.status)} aria-hidden="true">
+                <span class="status-dot" />
+              </span>
+            ) : null}
             {g.title} <span class="group-count">{g.cards.length}</span>
           </h2>
           <div class="cards">

@@ -5,7 +5,6 @@ import { CATEGORY_LABELS, countryName } from "../vocabulary";
 import { SourceLink } from "./Source";
 import { StatusPill } from "./StatusPill";
 
-
 type Props = {
   card: Card;
   href: string;

@@ -34,7 +34,9 @@ export function Shell({ live, relationship, name, children }: ShellProps) {
       <header class="site-head">
         <div class="site-title">
           <h1>{name ?? "India–China"} tracker</h1>
-          <p class="tagline">Where each open question between the two countries stands, with its dated, sourced history.</p>
+          <p class="tagline">
+            Where each open question between the two countries stands, with its dated, sourced history.
+          </p>
         </div>
         <nav class="site-nav" aria-label="Elsewhere">
           <a href={`/feeds/${relationship}.atom`} class="feed-link">

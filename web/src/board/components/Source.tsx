@@ -5,7 +5,13 @@ export function SourceLink({ source }: { source: SourceFields | null | undefined
   if (!source) return <span class="muted">No source given</span>;
   const host = hostOf(source.url);
   return (
-    <a class="source" href={source.url} rel="noopener noreferrer" target="_blank" title={source.title ?? undefined}>
+    <a
+      class="source"
+      href={source.url}
+      rel="noopener noreferrer"
+      target="_blank"
+      title={source.title ?? undefined}
+    >
       {source.publisher || host}
       <span class="visually-hidden"> (source, opens in a new tab)</span>
     </a>

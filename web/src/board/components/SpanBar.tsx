@@ -38,8 +38,8 @@ export function SpanBar({ spans, updates, meetings, end }: Props) {
             height={28}
           >
             <title>
-              {STATUS_LABELS[span.status]}: {longDate(span.from)} – {span.until ? longDate(span.until) : "now"} (
-              {duration(span.days)})
+              {STATUS_LABELS[span.status]}: {longDate(span.from)} –{" "}
+              {span.until ? longDate(span.until) : "now"} ({duration(span.days)})
             </title>
           </rect>
         ))}

@@ -18,10 +18,14 @@ export function TimeSlider({ first, last, asOf, onChange }: Props) {
   return (
     <div class={`time-travel${asOf ? " time-travel-on" : ""}`}>
       <label for="as-of" class="time-label">
-        <span class="as-of-label" aria-live="polite">{label}</span>
+        <span class="as-of-label" aria-live="polite">
+          {label}
+        </span>
       </label>
       <div class="time-row">
-        <span class="time-end" aria-hidden="true">{first.slice(0, 4)}</span>
+        <span class="time-end" aria-hidden="true">
+          {first.slice(0, 4)}
+        </span>
         <input
           id="as-of"
           class="time-slider"
@@ -33,7 +37,9 @@ export function TimeSlider({ first, last, asOf, onChange }: Props) {
           aria-valuetext={asOf ? longDate(shown) : "today"}
           onInput={(event) => pick(Number((event.target as HTMLInputElement).value))}
         />
-        <span class="time-end" aria-hidden="true">now</span>
+        <span class="time-end" aria-hidden="true">
+          now
+        </span>
       </div>
       <div class="time-actions">
         <input

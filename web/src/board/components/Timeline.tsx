@@ -65,8 +65,14 @@ export function Timeline({ relationship, slug, asOf, revision, onClose }: Props)
             Close<span class="visually-hidden"> the timeline</span>
           </button>
         </header>
-        {failure ? <p class="error" role="alert">{failure}</p> : null}
-        {issue ? <IssueHistory issue={issue} countries={countries} asOf={asOf} relationship={relationship} /> : null}
+        {failure ? (
+          <p class="error" role="alert">
+            {failure}
+          </p>
+        ) : null}
+        {issue ? (
+          <IssueHistory issue={issue} countries={countries} asOf={asOf} relationship={relationship} />
+        ) : null}
       </div>
     </dialog>
   );
@@ -161,9 +167,7 @@ function UpdateItem({ update }: { update: UpdateFieldsFragment & { recordedBy: s
         <span class="muted"> · recorded by {update.recordedBy}</span>
       </p>
       {retracted ? (
-        <p class="retraction">
-          Retracted{update.retractionReason ? `: ${update.retractionReason}` : ""}
-        </p>
+        <p class="retraction">Retracted{update.retractionReason ? `: ${update.retractionReason}` : ""}</p>
       ) : null}
     </li>
   );

@@ -15,10 +15,13 @@ export function TokenForm({ message, onToken }: Props) {
     >
       <h2>This tracker needs a token to read</h2>
       <p>
-        Paste an API token (any role). It stays in this browser tab only and is forgotten when the
-        tab closes.
+        Paste an API token (any role). It stays in this browser tab only and is forgotten when the tab closes.
       </p>
-      {message ? <p class="error" role="alert">{message}</p> : null}
+      {message ? (
+        <p class="error" role="alert">
+          {message}
+        </p>
+      ) : null}
       <label>
         <span>API token</span>
         <input
@@ -28,7 +31,9 @@ export function TokenForm({ message, onToken }: Props) {
           onInput={(event) => setToken((event.target as HTMLInputElement).value)}
         />
       </label>
-      <button type="submit" class="button">Show the board</button>
+      <button type="submit" class="button">
+        Show the board
+      </button>
     </form>
   );
 }
