@@ -45,18 +45,23 @@ def _slug(value: str | None) -> str | None:
     return value if value is not None and SLUG.fullmatch(value) else None
 
 
-def feed_links(relationship: str, issue: str | None) -> str:
-    """The `<link rel="alternate">` tags of the feeds a page's reader may follow."""
-    links = [(feed_path(relationship), "Status updates and positions")]
-    if issue is not None:
-        links.append(
-            (feed_path(relationship, issue), f"Status updates and positions: {issue}")
-        )
-    return "".join(
+def _alternate(href: str, title: str, extra: str = "") -> str:
+    return (
         f'<link rel="alternate" type="application/atom+xml" title="{escape(title)}"'
-        f' href="{escape(href)}">'
-        for href, title in links
+        f' href="{escape(href)}"{extra}>'
     )
+
+
+def feed_links(relationship: str, issue: str | None) -> str:
+    """The `<link rel="alternate">` tags of the feeds a page's reader may follow.
+
+    The issue's is marked as the one the board replaces when another issue opens.
+    """
+    links = _alternate(feed_path(relationship), "Status updates and positions")
+    if issue is None:
+        return links
+    title = f"Status updates and positions: {issue}"
+    return links + _alternate(feed_path(relationship, issue), title, " data-issue-feed")
 
 
 def board_page(settings: Settings) -> Callable[[Request], Awaitable[Response]]:

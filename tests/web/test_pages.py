@@ -49,7 +49,7 @@ async def test_a_slug_that_is_not_one_is_not_written_into_the_page(
     response = await client.get("/", params={"issue": '"><script>alert(1)</script>'})
 
     assert "<script>alert" not in response.text
-    assert "data-issue" not in response.text
+    assert "data-issue-feed" not in response.text
     alternates = re.findall(r'<link rel="alternate"[^>]*href="([^"]+)"', response.text)
     assert alternates == ["/feeds/india-china.atom"]
 
