@@ -23,6 +23,7 @@ from api.guards.persisted import PersistedDocuments
 from api.guards.rate_limit import rate_limiter
 from api.live.bus import bus_for
 from api.live.hub import Hub
+from api.observability.logs import configure_logging
 from api.schema.build import SchemaOptions, build_schema
 from api.settings import Settings
 from api.transport.caching import ConditionalGetMiddleware
@@ -30,6 +31,8 @@ from api.transport.compression import compressed
 from api.transport.endpoint import GraphQLEndpoint
 from api.transport.graphql_app import BilateralGraphQL
 from api.transport.http import refused_write_response
+from api.transport.metrics import metrics_endpoint, pool_sampling
+from api.transport.observed import ObservedRequestsMiddleware
 from api.transport.request_id import RequestIdMiddleware
 from api.web.pages import playground_page
 from api.web.routes import web_routes
@@ -120,14 +123,17 @@ def create_app(
     view = BilateralGraphQL(settings, services, schema)
     playground = playground_page if settings.graphiql else None
     endpoint = GraphQLEndpoint(settings, schema, view, services.gate, playground)
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/graphql", endpoint),
+        WebSocketRoute("/graphql", endpoint),
+        *web_routes(settings),
+    ]
+    if settings.metrics and settings.metrics_port is None:
+        routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
     app = Starlette(
-        routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", endpoint),
-            WebSocketRoute("/graphql", endpoint),
-            *web_routes(settings),
-        ],
+        routes=routes,
         lifespan=_lifespan(settings, services.hub, manage_database=manage_database),
         exception_handlers=dict.fromkeys(DATABASE_ERRORS, refused_write_response),
     )
@@ -152,7 +158,7 @@ def _lifespan(
         config = tortoise_config(
             settings.database_url, settings.pool_size, settings.statement_timeout_ms
         )
-        async with RegisterTortoise(app, config=config):
+        async with RegisterTortoise(app, config=config), pool_sampling():
             await connect_now()
             await hub.start()
             settle_memory()
@@ -165,10 +171,11 @@ def _lifespan(
 
 
 def _add_middleware(app: Starlette, settings: Settings) -> None:
-    """Authentication inside request ids, inside compression, inside conditional
-    GETs (which compare the tag of the representation as sent); CORS and proxy
-    headers when configured."""
+    """Authentication inside the observation of requests, inside request ids,
+    inside compression, inside conditional GETs (which compare the tag of the
+    representation as sent); CORS and proxy headers when configured."""
     app.add_middleware(AuthenticationMiddleware)
+    app.add_middleware(ObservedRequestsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(compressed)
     app.add_middleware(ConditionalGetMiddleware)
@@ -202,4 +209,6 @@ def _add_middleware(app: Starlette, settings: Settings) -> None:
 
 def app_from_environment() -> Starlette:
     """The app as configured by the environment: what each worker process runs."""
-    return create_app(Settings.from_environment())
+    settings = Settings.from_environment()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)

@@ -16,6 +16,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DATABASE_SCHEMES = ("sqlite://", "postgres://", "postgresql://")
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+LOG_FORMATS = ("text", "json")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
@@ -50,6 +51,11 @@ class Settings:
     response_cache_bytes: int = 64 * 1024 * 1024
     # The only documents that may run, by SHA-256 (None: any, with APQ).
     trusted_documents: Mapping[str, str] | None = field(default=None, hash=False)
+    log_format: str = "text"
+    metrics: bool = True
+    # None: /metrics on the API's own port; a port: there only, on metrics_host.
+    metrics_port: int | None = None
+    metrics_host: str = DEFAULT_HOST
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -96,6 +102,10 @@ class Settings:
                 env, "BILATERAL_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024, int
             ),
             trusted_documents=_trusted_documents(env),
+            log_format=_log_format(env),
+            metrics=_flag(env, "BILATERAL_METRICS", default=True),
+            metrics_port=_metrics_port(env),
+            metrics_host=env.get("BILATERAL_METRICS_HOST", "").strip() or DEFAULT_HOST,
         )
 
 
@@ -204,6 +214,25 @@ def _log_level(env: Mapping[str, str]) -> str:
             f"BILATERAL_LOG_LEVEL must be one of {wanted}; got {level!r}."
         )
     return level
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    raw = env.get("BILATERAL_LOG_FORMAT", "").strip().lower() or "text"
+    if raw not in LOG_FORMATS:
+        raise SettingsError(f"BILATERAL_LOG_FORMAT must be text or json; got {raw!r}.")
+    return raw
+
+
+def _metrics_port(env: Mapping[str, str]) -> int | None:
+    """A port of its own for `/metrics`, or None to serve it beside the API."""
+    raw = env.get("BILATERAL_METRICS_PORT", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 65_535:
+        raise SettingsError(
+            f"BILATERAL_METRICS_PORT must be a port from 1 to 65535; got {raw!r}."
+        )
+    return int(raw)
 
 
 def _trusted_proxies(env: Mapping[str, str]) -> tuple[str, ...]:

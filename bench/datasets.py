@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tortoise import connections
 
+from api.cli.progress import progress
 from models.database import open_database
 from models.enums import DatePrecision, IssueCategory, IssueStatus
 from models.issue import Issue
@@ -65,12 +66,13 @@ def database(kind: str) -> Iterator[str]:
 
 def load(url: str, dataset: str) -> None:
     """Fill an empty database with the named dataset."""
-    bilateral(url, "migrate")
-    bilateral(url, "seed")
-    if dataset == "10k":
-        import asyncio
+    with progress(f"building the {dataset} dataset"):
+        bilateral(url, "migrate")
+        bilateral(url, "seed")
+        if dataset == "10k":
+            import asyncio
 
-        asyncio.run(generate(url))
+            asyncio.run(generate(url))
 
 
 async def generate(url: str) -> None:

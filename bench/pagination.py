@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from api.app import create_app
+from api.cli.progress import progress
 from api.settings import Settings
 from models.database import migrate, open_database
 from models.enums import DatePrecision, IssueCategory, IssueStatus
@@ -66,10 +67,12 @@ async def _populate(count: int) -> None:
 
 async def _timed(action: Callable[[], Awaitable[object]], rounds: int) -> float:
     samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        await action()
-        samples.append(time.perf_counter() - started)
+    with progress("timing", rounds) as advance:
+        for _ in range(rounds):
+            started = time.perf_counter()
+            await action()
+            samples.append(time.perf_counter() - started)
+            advance(1)
     return statistics.median(samples)
 
 

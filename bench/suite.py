@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from api.cli.progress import Advance, progress
 from api.core.relay import global_id
 from bench import datasets, report
 from bench.mix import run_mix
@@ -86,6 +87,8 @@ class Suite:
             _answer(endpoint, query, {"day": "2025-01-27"})
         self.rows: dict[str, Row] = {}
         self.mix = {"checked": 0, "violations": 0, "writes": 0}
+        # Moves the progress bar on by one measurement (a terminal only).
+        self.advance: Advance = lambda steps: None
 
     def row(self, name: str, against: str, note: str = "") -> Row:
         """The row named `name`, made on first use."""
@@ -108,6 +111,7 @@ class Suite:
             flush=True,
         )
         settle(self.busy)
+        self.advance(1)
 
     def round(self, seconds: int) -> None:
         """Every measurement once, one after another."""
@@ -220,9 +224,10 @@ def run(dataset: str, database: str, seconds: int, rounds: int) -> None:
         print(f"dataset {dataset}: {size}, built in {built:.1f} s", flush=True)
         facts = datasets.describe_machine(url)
         suite = Suite(stack, url, database == "postgres")
-        for number in range(rounds):
-            print(f"round {number + 1} of {rounds}", flush=True)
-            suite.round(seconds)
+        with progress("measuring", rounds * len(NOTES)) as suite.advance:
+            for number in range(rounds):
+                print(f"round {number + 1} of {rounds}", flush=True)
+                suite.round(seconds)
     rows = list(suite.rows.values())
     for row in rows:
         row.note = NOTES[row.name]

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise import connections
@@ -86,3 +87,35 @@ async def write_refusal_now() -> WriteRefusal | None:
         if refusal is None:
             raise
         return refusal
+
+
+@dataclass(frozen=True)
+class PoolUsage:
+    """The default connection's pool right now."""
+
+    in_use: int
+    idle: int
+    waiting: int
+
+
+def pool_usage() -> PoolUsage | None:
+    """How many connections are lent out, idle, and waited for; None before the
+    pool exists.
+
+    Neither driver publishes its waiters, so they are counted from the queue
+    (asyncpg) or the lock (Tortoise's SQLite client, whose one connection is
+    lent to one statement or transaction at a time) they wait on.
+    """
+    client = connections.get("default")
+    pool = getattr(client, "_pool", None)
+    if pool is not None:
+        idle = pool.get_idle_size()
+        getters = getattr(getattr(pool, "_queue", None), "_getters", ())
+        waiting = sum(1 for waiter in getters if not waiter.done())
+        return PoolUsage(pool.get_size() - idle, idle, waiting)
+    lock = getattr(client, "_lock", None)
+    if getattr(client, "_connection", None) is None or lock is None:
+        return None
+    waiters = getattr(lock, "_waiters", None) or ()
+    in_use = int(lock.locked())
+    return PoolUsage(in_use, 1 - in_use, sum(1 for w in waiters if not w.done()))

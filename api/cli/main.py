@@ -9,7 +9,11 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NoReturn
 
 import models
+from api.cli.archive import add_archive_commands, archive_command
+from api.cli.progress import progress
 from api.cli.tokens import token_command
+from api.observability.logs import configure_logging
+from api.observability.multiprocess import shared_metrics
 from api.settings import DEFAULT_HOST, DEFAULT_PORT, Settings, SettingsError
 from models.config import is_postgres
 from models.database import migrate, open_database
@@ -18,7 +22,7 @@ from models.failures import describe
 from seeds.loader import load_seeds
 
 logger = logging.getLogger("bilateral.cli")
-DATABASE_VARIABLES = "DATABASE_URL, BILATERAL_LOG_LEVEL"
+DATABASE_VARIABLES = "DATABASE_URL, BILATERAL_LOG_LEVEL, BILATERAL_LOG_FORMAT"
 SERVE_VARIABLES = (
     f"{DATABASE_VARIABLES}, BILATERAL_DB_POOL_SIZE, BILATERAL_STATEMENT_TIMEOUT_MS, "
     "BILATERAL_GRAPHIQL, BILATERAL_PUBLIC_READ, BILATERAL_INTROSPECTION, "
@@ -28,8 +32,12 @@ SERVE_VARIABLES = (
     "BILATERAL_HEADER_TIMEOUT_SECONDS, BILATERAL_MAX_CONNECTIONS, "
     "BILATERAL_MAX_DEPTH, BILATERAL_MAX_ALIASES, BILATERAL_MAX_TOKENS, "
     "BILATERAL_MAX_DOCUMENT_CHARS, BILATERAL_MAX_BODY_BYTES, BILATERAL_MAX_NODES, "
-    "BILATERAL_TRUSTED_DOCUMENTS"
+    "BILATERAL_TRUSTED_DOCUMENTS, BILATERAL_LOG_FORMAT, BILATERAL_METRICS, "
+    "BILATERAL_METRICS_PORT, BILATERAL_METRICS_HOST, PROMETHEUS_MULTIPROC_DIR"
 )
+
+
+ARCHIVE_COMMANDS = ("export", "import", "backup", "restore")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -126,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print the abstract types' possible types as JSON instead of the SDL",
     )
     _add_token_commands(commands)
+    add_archive_commands(commands, DATABASE_VARIABLES)
     return parser
 
 
@@ -168,7 +177,8 @@ async def prepare_database(url: str) -> str:
 
 async def _seed(url: str) -> str:
     async with open_database(url):
-        report = await load_seeds()
+        with progress("seed"):
+            report = await load_seeds()
     if report.total == 0:
         return "seed data already up to date; nothing written"
     return f"seed wrote {report.total} rows: {report.summary()}"
@@ -190,6 +200,7 @@ def _port(value: str) -> int:
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     """Prepare the database once, then start the worker processes."""
     from api.app import create_app
+    from api.transport.metrics import serve_apart
     from api.transport.server import listen, run, server_config
 
     if workers > 1 and not is_postgres(settings.database_url):
@@ -205,7 +216,10 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     sock = listen(config)
     # Before any worker starts, so migrations and seeding never run concurrently.
     print(asyncio.run(prepare_database(settings.database_url)), flush=True)
-    run(config, sock)
+    with shared_metrics(workers if settings.metrics else 1):
+        if settings.metrics and settings.metrics_port is not None:
+            serve_apart(settings.metrics_host, settings.metrics_port)
+        run(config, sock)
     return 0
 
 
@@ -221,9 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"bilateral: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     return _failing_in_one_line(lambda: _run(args, settings), settings.database_url)
 
 
@@ -237,6 +249,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(asyncio.run(_seed(settings.database_url)))
     elif args.command == "token":
         return asyncio.run(token_command(args, settings.database_url))
+    elif args.command in ARCHIVE_COMMANDS:
+        return archive_command(args, settings.database_url)
     elif args.command == "schema":
         from api.schema.build import possible_types_json, schema_sdl
 

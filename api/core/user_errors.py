@@ -13,6 +13,7 @@ from strawberry.types.field import StrawberryField
 from api.core.enums import UserErrorCode
 from api.core.errors import BadUserInputError
 from api.core.relay import global_id, parse_id_of
+from api.observability.observation import note_user_error
 from models import errors
 
 
@@ -72,6 +73,7 @@ class ValidationHandler(
     def handle(
         self, exception: errors.InvalidInputError, *, field: StrawberryField, info: Any
     ) -> ValidationError:
+        note_user_error(exception.code)
         return ValidationError(
             code=exception.code,
             message=exception.message,
@@ -85,6 +87,7 @@ class NotFoundHandler(strawberry.ExceptionHandler[errors.NotFoundError, NotFound
     def handle(
         self, exception: errors.NotFoundError, *, field: StrawberryField, info: Any
     ) -> NotFoundError:
+        note_user_error(exception.code)
         pk = exception.pk
         return NotFoundError(
             code=exception.code,
@@ -106,6 +109,7 @@ class VersionConflictHandler(
         field: StrawberryField,
         info: Any,
     ) -> VersionConflictError:
+        note_user_error(exception.code)
         return VersionConflictError(
             code=exception.code,
             message=exception.message,

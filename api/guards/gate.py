@@ -18,6 +18,7 @@ from api.core.errors import ErrorCode
 from api.guards.auth import Viewer
 from api.guards.cost import Price
 from api.guards.rate_limit import Charge, RateLimiter, rate_key
+from api.observability import metrics
 
 BUSY_RETRY_SECONDS = 1
 SLICE_SECONDS = 0.002
@@ -180,6 +181,7 @@ class Gate:
         if paid is not None:
             charge = paid.plus(charge)
         if not charge.allowed:
+            metrics.RATE_LIMITED.inc()
             raise RateLimitedError(charge)
         return charge
 

@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 
 from api.live.bus import EventBus
+from api.observability import metrics
 from models.feed import (
     BATCH,
     AnyFeedItem,
@@ -55,6 +56,7 @@ class Subscriber:
         if self.lagging or self.revoked or not self.scope.includes(item):
             return
         if self.queue.qsize() >= QUEUE_SIZE:
+            metrics.EVENTS_DROPPED.inc(self.queue.qsize())
             self.restart()
             self.lagging = True
             self.queue.put_nowait(None)
@@ -141,6 +143,7 @@ class Hub:
         await self.start()
         subscriber = Subscriber(scope, owner)
         self.subscribers.add(subscriber)
+        metrics.SUBSCRIPTIONS.inc()
         try:
             # "From now" is from what the hub had handed out when this subscriber
             # joined: everything later reaches its queue or the table read below.
@@ -151,12 +154,15 @@ class Hub:
                 async for stored in _table_after(cursor, scope):
                     subscriber.check()
                     cursor = stored.position
+                    metrics.EVENTS_DELIVERED.inc()
                     yield stored
                 while (live := await subscriber.queue.get()) is not None:
                     if live.position > cursor:
                         cursor = live.position
+                        metrics.EVENTS_DELIVERED.inc()
                         yield live
         finally:
+            metrics.SUBSCRIPTIONS.dec()
             self.subscribers.discard(subscriber)
 
     async def _watch_tokens(self) -> None:

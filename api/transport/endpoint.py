@@ -26,6 +26,7 @@ from api.guards.gate import BusyError, Gate, RateLimitedError, rate_limit_header
 from api.guards.parsing import Admitted
 from api.guards.persisted import MalformedPersistedQueryError
 from api.guards.rate_limit import Charge
+from api.observability import metrics
 from api.schema.build import BilateralSchema
 from api.settings import Settings
 from api.transport.caching import policy_for
@@ -39,7 +40,8 @@ from api.transport.http import (
     request_error_response,
     respond,
 )
-from api.transport.response_cache import ResponseCache
+from api.transport.observed import observation_of, operation_of
+from api.transport.response_cache import CacheKey, ResponseCache
 
 ARRIVAL_POINTS = 1
 # The page a browser gets on `GET /graphql` (the playground), or None for none.
@@ -79,6 +81,7 @@ class GraphQLEndpoint:
             return self.playground(request)
         media_type = negotiate(request.headers.get("accept"))
         viewer = viewer_of(request)
+        observation = observation_of(request)
         charge: Charge | None = None
         try:
             if media_type is None:
@@ -94,14 +97,16 @@ class GraphQLEndpoint:
             )
             checked = self.check(graphql_request)
             if isinstance(checked, list):
+                observation.errors([error.formatted for error in checked])
                 headers = rate_limit_headers(charge)
                 return request_error_response(checked, media_type, headers)
+            observation.admit(*operation_of(checked))
             cost = checked.price.cost
             key = self.cache.key_for(
                 checked.query, graphql_request.operation_name, checked, viewer
             )
             generation = await self.cache.generation() if key is not None else 0
-            if key is not None and (kept := self.cache.get(key, generation)):
+            if key is not None and (kept := self.cached(key, generation)):
                 # A kept answer costs what running it would, but takes no slot.
                 charge = await self.gate.charge(viewer, request, cost, paid=charge)
                 policy = policy_for(graphql_request.method, viewer)
@@ -111,19 +116,29 @@ class GraphQLEndpoint:
                 charge = await self.gate.charge(viewer, request, cost, paid=charge)
                 result = await self._execute(request, graphql_request, checked, charge)
         except RateLimitedError as refused:
+            observation.error(ErrorCode.RATE_LIMITED)
             error = _refusal(429, refused, rate_limit_headers(refused.charge))
             return http_error_response(error, media_type)
         except BusyError as busy:
+            observation.error(ErrorCode.SERVICE_UNAVAILABLE, "busy")
             error = _refusal(503, busy, rate_limit_headers(charge))
             return http_error_response(error, media_type)
         except RequestError as error:
+            observation.error(error.code)
             error.headers.update(rate_limit_headers(charge))
             return http_error_response(error, media_type)
         body = dict(process_result(result))
+        observation.errors(body.get("errors"))
         if key is not None:
             self.cache.put(key, generation, body)
         policy = policy_for(graphql_request.method, viewer)
         return respond(body, 200, media_type, rate_limit_headers(charge), policy)
+
+    def cached(self, key: CacheKey, generation: int) -> bytes | None:
+        """The kept answer for this key at this generation, counted as hit or miss."""
+        kept = self.cache.get(key, generation)
+        metrics.CACHE_LOOKUPS.labels("miss" if kept is None else "hit").inc()
+        return kept
 
     def check(self, graphql_request: GraphQLRequest) -> Admitted | list[GraphQLError]:
         """Refusals of a well-formed request before it runs, or what it will run.

@@ -38,9 +38,11 @@ from api.core.errors import ErrorCode
 from api.guards.auth import viewer_of, viewer_of_credentials
 from api.guards.permissions import AuthorizationError
 from api.guards.persisted import names_persisted_query
+from api.observability.observation import Observation, current
 from api.schema.build import BilateralSchema
 from api.schema.build import schema as default_schema
 from api.settings import Settings
+from api.transport.observed import operation_of
 from api.transport.request_id import request_id_of
 from models.tokens import is_active
 
@@ -52,6 +54,24 @@ class AdmittingTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     """
 
     schema: BilateralSchema
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The operations of this connection still to be recorded, by id.
+        self.observations: dict[str, Observation] = {}
+
+    async def send_message(self, message: Any) -> None:
+        """Note the errors of an operation's first answer, and record it then: a
+        query's or mutation's result, or a subscription's first event or error."""
+        observation = self.observations.pop(str(message.get("id")), None)
+        if observation is not None:
+            payload = message.get("payload")
+            if message.get("type") == "error" and isinstance(payload, list):
+                observation.errors(payload)
+            elif message.get("type") == "next" and isinstance(payload, dict):
+                observation.errors(payload.get("errors"))
+            observation.finish()
+        await super().send_message(message)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         """Keep a payload's extensions with its query, which may be absent when it
@@ -68,6 +88,22 @@ class AdmittingTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         context = self.context
+        observation = Observation(
+            context.request_id, transport="websocket", viewer=context.viewer.name
+        )
+        self.observations[operation.id] = observation
+        token = current.set(observation)
+        try:
+            await self._admit_and_run(operation, observation)
+        finally:
+            current.reset(token)
+            if self.observations.pop(operation.id, None) is not None:
+                observation.finish()
+
+    async def _admit_and_run(
+        self, operation: Operation[Context, None], observation: Observation
+    ) -> None:
+        context = self.context
         try:
             await _refuse_revoked(context.viewer.name)
             query, extensions = RequestedDocument.parts(operation.query)
@@ -81,6 +117,7 @@ class AdmittingTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             if isinstance(admitted, list):
                 await operation.send_initial_errors(admitted)
                 return
+            observation.admit(*operation_of(admitted))
             operation.query = admitted.query  # the stored text, when named by hash
             gate, price = context.services.gate, admitted.price
             # A subscription holds no slot for expensive operations while it lives.

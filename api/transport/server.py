@@ -21,7 +21,9 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
+from uvicorn.supervisors import Multiprocess
 
+from api.observability.multiprocess import forget_process
 from api.settings import Settings
 
 KEEP_ALIVE_SECONDS = 5
@@ -145,7 +147,24 @@ def server_config(
         limit_concurrency=settings.max_connections + 1,
         proxy_headers=False,
         log_level=settings.log_level.lower(),
+        # Our handler formats every line (api.observability.logs), and each GraphQL
+        # request gets a line of its own, richer than uvicorn's access line.
+        log_config=None,
+        access_log=False,
     )
+
+
+class Workers(Multiprocess):
+    """uvicorn's worker supervisor, forgetting the live metrics of a dead worker
+    (its connections and pool) when it replaces it."""
+
+    def keep_subprocess_alive(self) -> None:
+        before = {process.pid for process in self.processes}
+        super().keep_subprocess_alive()
+        after = {process.pid for process in self.processes}
+        for pid in before - after:
+            if pid is not None:
+                forget_process(pid)
 
 
 class ListenError(OSError):
@@ -174,9 +193,7 @@ def run(config: ServerConfig, sock: socket.socket | None = None) -> None:
     """Serve until stopped: in this process, or in `config.workers` processes."""
     sock = sock or listen(config)
     if config.workers > 1:
-        from uvicorn.supervisors import Multiprocess
-
         announce(config.host, sock.getsockname()[1])
-        Multiprocess(config, sockets=[sock]).run()
+        Workers(config, sockets=[sock]).run()
         return
     Server(config).run(sockets=[sock])
