@@ -34,6 +34,8 @@ from api.transport.http import refused_write_response
 from api.transport.metrics import metrics_endpoint, pool_sampling
 from api.transport.observed import ObservedRequestsMiddleware
 from api.transport.request_id import RequestIdMiddleware
+from api.web.pages import playground_page
+from api.web.routes import web_routes
 from models.config import tortoise_config
 from models.database import connect_now, ping, write_refusal_now
 from models.events import Event, Publish, discard
@@ -119,12 +121,14 @@ def create_app(
     services = build_services(settings, publish)
     schema = build_schema(SchemaOptions(settings.limits, settings.introspection))
     view = BilateralGraphQL(settings, services, schema)
-    endpoint = GraphQLEndpoint(settings, schema, view, services.gate)
+    playground = playground_page if settings.graphiql else None
+    endpoint = GraphQLEndpoint(settings, schema, view, services.gate, playground)
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", endpoint),
         WebSocketRoute("/graphql", endpoint),
+        *web_routes(settings),
     ]
     if settings.metrics and settings.metrics_port is None:
         routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))

@@ -28,6 +28,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     log_level: str = "INFO"
     graphiql: bool = True
+    board: bool = True
     public_read: bool = True
     allowed_origins: tuple[str, ...] = ()
     max_subscriptions: int = 20
@@ -68,6 +69,7 @@ class Settings:
             database_url=_database_url(env),
             log_level=_log_level(env),
             graphiql=_flag(env, "BILATERAL_GRAPHIQL", default=True),
+            board=_flag(env, "BILATERAL_BOARD", default=True),
             public_read=_flag(env, "BILATERAL_PUBLIC_READ", default=True),
             allowed_origins=_list(env.get("BILATERAL_ALLOWED_ORIGINS")),
             max_subscriptions=_number(env, "BILATERAL_MAX_SUBSCRIPTIONS", 20, int),

@@ -355,7 +355,12 @@ def test_serve_refuses_a_port_already_taken(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["BILATERAL_PUBLIC_READ", "BILATERAL_GRAPHIQL", "BILATERAL_INTROSPECTION"],
+    [
+        "BILATERAL_PUBLIC_READ",
+        "BILATERAL_GRAPHIQL",
+        "BILATERAL_INTROSPECTION",
+        "BILATERAL_BOARD",
+    ],
 )
 def test_a_boolean_setting_that_is_not_understood_is_refused(name: str) -> None:
     result = _bilateral({name: "maybe"}, "schema")

@@ -18,6 +18,7 @@ tag of the representation this request would get, by weak comparison (§13.1.2).
 import hashlib
 import re
 from collections.abc import Iterable
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -77,7 +78,9 @@ def matches(if_none_match: Iterable[str], tag: str) -> bool:
 
 
 class ConditionalGetMiddleware:
-    """Answer 304 Not Modified to a GET that already holds the answer it would get.
+    """Answer 304 Not Modified to a GET that already holds the answer it would get:
+    by its entity tag (`If-None-Match`), or else by its date (`If-Modified-Since`
+    against the answer's `Last-Modified`, which the feeds send).
 
     The answer is still produced (its tag is computed from its body) and then
     replaced by a 304 that keeps every header but the representation's own
@@ -92,18 +95,27 @@ class ConditionalGetMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if_none_match = Headers(scope=scope).getlist("if-none-match")
-        conditional = scope["method"] == "GET" and bool(if_none_match)
+        request_headers = Headers(scope=scope)
+        if_none_match = request_headers.getlist("if-none-match")
+        if_modified_since = request_headers.get("if-modified-since")
+        conditional = scope["method"] == "GET"
         answered = False
+
+        def holds(headers: MutableHeaders, tag: str | None) -> bool:
+            """Whether the client's copy is this answer (RFC 9110 §13.2.2)."""
+            if if_none_match:
+                return tag is not None and matches(if_none_match, tag)
+            return not_modified_since(headers.get("last-modified"), if_modified_since)
 
         async def send_conditionally(message: Message) -> None:
             nonlocal answered
             if answered:
                 return  # the body of an answer replaced by 304
             if message["type"] == "http.response.start":
-                tag = _tag_of_representation(MutableHeaders(scope=message))
-                fresh = message["status"] == 200 and tag is not None
-                if conditional and fresh and matches(if_none_match, str(tag)):
+                headers = MutableHeaders(scope=message)
+                tag = _tag_of_representation(headers)
+                fresh = message["status"] == 200
+                if conditional and fresh and holds(headers, tag):
                     answered = True
                     await send(_not_modified(message))
                     await send({"type": "http.response.body", "body": b""})
@@ -111,6 +123,25 @@ class ConditionalGetMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_conditionally)
+
+
+def not_modified_since(last_modified: str | None, since: str | None) -> bool:
+    """Whether an answer last modified then is no newer than `If-Modified-Since`.
+
+    A date that cannot be read counts as not sent (RFC 9110 §13.1.3).
+    """
+    if last_modified is None or since is None:
+        return False
+    try:
+        modified, held = (
+            parsedate_to_datetime(last_modified),
+            parsedate_to_datetime(since),
+        )
+    except (TypeError, ValueError):
+        return False
+    if modified.tzinfo is None or held.tzinfo is None:
+        return False
+    return modified <= held
 
 
 def _tag_of_representation(headers: MutableHeaders) -> str | None:

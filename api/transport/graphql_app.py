@@ -1,4 +1,4 @@
-"""Strawberry's ASGI view: WebSocket and GraphiQL, with our per-request context.
+"""Strawberry's ASGI view: WebSocket, with our per-request context.
 
 HTTP requests are served by api.transport.endpoint; subscriptions come over
 WebSocket, with the graphql-transport-ws protocol only. Each operation on a
@@ -166,7 +166,7 @@ async def _refuse_revoked(name: str | None) -> None:
 
 
 class BilateralGraphQL(GraphQL[Context, None]):
-    """Serves `/graphql` over WebSocket, and GraphiQL in a browser."""
+    """Serves `/graphql` over WebSocket."""
 
     graphql_transport_ws_handler_class = AdmittingTransportWS
 
@@ -178,7 +178,8 @@ class BilateralGraphQL(GraphQL[Context, None]):
     ) -> None:
         super().__init__(
             schema,
-            graphql_ide="graphiql" if settings.graphiql else None,
+            # The playground is our own page (api.web), not Strawberry's CDN one.
+            graphql_ide=None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(
                 seconds=settings.connection_init_seconds

@@ -907,7 +907,7 @@ async def test_a_browser_opening_graphql_gets_graphiql(
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
-    assert "<title>Strawberry GraphiQL</title>" in response.text
+    assert "<title>bilateral · GraphQL playground</title>" in response.text
 
 
 @pytest.mark.parametrize("settings", [Settings(graphiql=False)])
