@@ -53,7 +53,7 @@ class NotFoundError(DomainError):
         self, field: str, kind: str, pk: int | None, message: str | None = None
     ) -> None:
         super().__init__(
-            message or f"No {_words(kind)} has this id.", UserErrorCode.NOT_FOUND
+            message or f"No {words(kind)} has this id.", UserErrorCode.NOT_FOUND
         )
         self.field = field
         self.kind = kind
@@ -73,6 +73,6 @@ class VersionConflictError(DomainError):
         self.current = current
 
 
-def _words(kind: str) -> str:
+def words(kind: str) -> str:
     """ "StatusUpdate" as "status update"."""
     return re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()

@@ -226,23 +226,25 @@ async def _items(entries: Sequence[dict[str, Any]]) -> list[FeedItem]:
 
 async def position_of(update_id: int, field: str = "after") -> int:
     """The position at which an update was recorded; replaying after it skips it."""
-    found = await FeedEntry.filter(update_id=update_id, kind=FeedKind.RECORDED).first()
-    if found is not None:
-        return int(found.id)
-    if not await StatusUpdate.exists(id=update_id):
-        raise NotFoundError(field, "StatusUpdate", update_id)
-    return 0
+    return await _recorded_at(FeedKind.RECORDED, StatusUpdate, update_id, field)
 
 
 async def position_of_statement(position_id: int, field: str = "after") -> int:
     """The feed position at which a position was recorded (0 if it has none)."""
-    found = await FeedEntry.filter(
-        position_id=position_id, kind=FeedKind.POSITION_RECORDED
-    ).first()
+    return await _recorded_at(FeedKind.POSITION_RECORDED, Position, position_id, field)
+
+
+async def _recorded_at(
+    kind: FeedKind, model: type[StatusUpdate] | type[Position], pk: int, field: str
+) -> int:
+    """Where a row's recording entry stands (0 for a row with none); NotFoundError
+    for no such row."""
+    column = "position_id" if model is Position else "update_id"
+    found = await FeedEntry.filter(kind=kind, **{column: pk}).first()
     if found is not None:
         return int(found.id)
-    if not await Position.exists(id=position_id):
-        raise NotFoundError(field, "Position", position_id)
+    if not await model.exists(id=pk):
+        raise NotFoundError(field, model.__name__, pk)
     return 0
 
 

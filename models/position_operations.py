@@ -22,7 +22,7 @@ from models.transactions import (
     check_active,
     check_version,
     lock_issue,
-    now,
+    mark_retracted,
 )
 from models.validation import (
     NOTE_MAX,
@@ -123,7 +123,14 @@ async def retract_position(
         issue = await lock_issue(stated.issue_id, "position_id")
         check_version(issue, expected_version)
         check_active(issue, "position_id")
-        await _mark_retracted(stated, cleaned_reason, actor)
+        await mark_retracted(
+            Position,
+            stated,
+            cleaned_reason,
+            actor,
+            field="position_id",
+            noun="position",
+        )
         await bump(issue)
         position = await append_entry(FeedKind.POSITION_RETRACTED, stated, issue)
         return PositionWritten(issue, stated, position=position)
@@ -162,20 +169,6 @@ async def _position(position_id: int) -> Position:
     if stated is None:
         raise NotFoundError("position_id", "Position", position_id)
     return stated
-
-
-async def _mark_retracted(stated: Position, reason: str, actor: str) -> None:
-    retraction = {"retracted_at": now(), "retraction_reason": reason}
-    matched = await Position.filter(id=stated.id, retracted_at__isnull=True).update(
-        retracted_by=actor, **retraction
-    )
-    if matched == 0:
-        raise InvalidInputError(
-            "position_id",
-            "This position is already retracted.",
-            UserErrorCode.ALREADY_RETRACTED,
-        )
-    stated.update_from_dict({**retraction, "retracted_by": actor})
 
 
 def _event(kind: EventKind, written: PositionWritten) -> Event:

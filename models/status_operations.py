@@ -10,7 +10,7 @@ from typing import Any
 
 from models.derived_status import current_status
 from models.enums import EventKind, FeedKind, IssueStatus
-from models.errors import InvalidInputError, NotFoundError, UserErrorCode
+from models.errors import InvalidInputError, NotFoundError
 from models.events import Event, Publish, discard, publish_committed
 from models.feed import append_entry
 from models.idempotency import Idempotency
@@ -22,7 +22,7 @@ from models.transactions import (
     check_active,
     check_version,
     lock_issue,
-    now,
+    mark_retracted,
 )
 from models.validation import (
     NOTE_MAX,
@@ -120,7 +120,14 @@ async def retract_status_update(
         issue = await lock_issue(update.issue_id, "update_id")
         check_version(issue, expected_version)
         check_active(issue, "update_id")
-        await _mark_retracted(update, cleaned_reason, actor)
+        await mark_retracted(
+            StatusUpdate,
+            update,
+            cleaned_reason,
+            actor,
+            field="update_id",
+            noun="update",
+        )
         await bump(issue, status=await current_status(issue.id))
         position = await append_entry(FeedKind.RETRACTED, update, issue)
         return UpdateWritten(issue, update, position=position)
@@ -135,20 +142,6 @@ async def _update(update_id: int) -> StatusUpdate:
     if update is None:
         raise NotFoundError("update_id", "StatusUpdate", update_id)
     return update
-
-
-async def _mark_retracted(update: StatusUpdate, reason: str, actor: str) -> None:
-    retraction = {"retracted_at": now(), "retraction_reason": reason}
-    matched = await StatusUpdate.filter(id=update.id, retracted_at__isnull=True).update(
-        retracted_by=actor, **retraction
-    )
-    if matched == 0:
-        raise InvalidInputError(
-            "update_id",
-            "This update is already retracted.",
-            UserErrorCode.ALREADY_RETRACTED,
-        )
-    update.update_from_dict({**retraction, "retracted_by": actor})
 
 
 def _verified(verified: bool | None, source: Source | None) -> bool:

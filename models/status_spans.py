@@ -9,13 +9,18 @@ day it is judged on (today, or the time-travel day).
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from tortoise.queryset import QuerySet
 
 from models.enums import IssueStatus
 from models.issue import Issue
 from models.status_update import StatusUpdate
+
+
+def today() -> date:
+    """The day spans are judged on when no time-travel day is given (UTC)."""
+    return datetime.now(UTC).date()
 
 
 @dataclass(frozen=True, slots=True)

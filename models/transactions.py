@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.data_generation import bump_generation
@@ -27,6 +28,7 @@ from models.sql import Statement
 
 ATTEMPTS = 3
 Result = TypeVar("Result")
+Retractable = TypeVar("Retractable", bound=Model)
 
 
 class StaleReadError(Exception):
@@ -97,9 +99,10 @@ def check_active(issue: Issue, field: str = "issue_id") -> None:
         )
 
 
-async def bump(issue: Issue, **changes: Any) -> None:
-    """Apply changes and the next version, only if nobody else moved it meanwhile."""
-    changes = {**changes, "version": issue.version + 1, "updated_at": now()}
+async def bump(issue: Issue, moves: int = 1, **changes: Any) -> None:
+    """Apply changes and move the version on by `moves` (one per write the
+    transaction made), only if nobody else moved it meanwhile."""
+    changes = {**changes, "version": issue.version + moves, "updated_at": now()}
     statement = Statement()
     assignments = ", ".join(
         f"{name} = {statement.param(_stored(name, value))}"
@@ -113,6 +116,31 @@ async def bump(issue: Issue, **changes: Any) -> None:
         raise StaleReadError(issue.id)
     for name, value in changes.items():
         setattr(issue, name, value)
+
+
+async def mark_retracted(
+    model: type[Retractable],
+    row: Retractable,
+    reason: str,
+    actor: str,
+    *,
+    field: str,
+    noun: str,
+) -> None:
+    """Retract a live row of the history (an update or a position), never twice.
+
+    The compare-and-set on `retracted_at IS NULL` refuses a second retraction
+    even when two arrive together.
+    """
+    retraction = {"retracted_at": now(), "retraction_reason": reason}
+    matched = await model.filter(id=row.pk, retracted_at__isnull=True).update(
+        retracted_by=actor, **retraction
+    )
+    if matched == 0:
+        raise InvalidInputError(
+            field, f"This {noun} is already retracted.", UserErrorCode.ALREADY_RETRACTED
+        )
+    row.update_from_dict({**retraction, "retracted_by": actor})
 
 
 def _stored(name: str, value: Any) -> Any:

@@ -17,7 +17,7 @@ from models.enums import IssueCategory
 from models.issue import Issue, join_countries
 from models.position import Position
 from models.status_update import StatusUpdate
-from models.transactions import StaleReadError, now
+from models.transactions import bump, mark_retracted
 from seeds.report import SeedReport
 from seeds.rows import (
     SEED_ACTOR,
@@ -97,7 +97,7 @@ async def upgrade_issue(
     report.issues_refreshed += int(bool(changes))
     moves = writes.total + said.total + int(bool(changes))
     if moves:
-        await _bump(issue, moves, changes)
+        await bump(issue, moves, status=await current_status(issue.id), **changes)
     return True
 
 
@@ -129,7 +129,10 @@ async def _sync(
     report.entries_left_retracted += sum(kept_out)
     missing = [row for row, out in zip(missing, kept_out, strict=True) if not out]
     for row in stale:
-        await _retract(kind, row, _reason(kind, row, missing))
+        reason = _reason(kind, row, missing)
+        await mark_retracted(
+            kind.model, row, reason, SEED_ACTOR, field="id", noun="seed entry"
+        )
     if missing:
         await kind.model.bulk_create(missing)
     return Synced(len(stale), len(missing))
@@ -175,12 +178,6 @@ def _reason(kind: Kind[Row], old: Row, replacements: Sequence[Row]) -> str:
     return "No longer in the seed data."
 
 
-async def _retract(kind: Kind[Row], row: Row, reason: str) -> None:
-    await kind.model.filter(id=row.id).update(
-        retracted_at=now(), retraction_reason=reason, retracted_by=SEED_ACTOR
-    )
-
-
 async def _never_edited(issue: Issue) -> bool:
     """Whether no edit, archive or unarchive ever moved the version.
 
@@ -205,18 +202,3 @@ def _metadata_changes(issue: Issue, spec: dict[str, Any]) -> dict[str, Any]:
     return {
         name: wanted[name] for name in _METADATA if getattr(issue, name) != wanted[name]
     }
-
-
-async def _bump(issue: Issue, moves: int, changes: dict[str, Any]) -> None:
-    """Re-derive the status and move the version by one per write."""
-    values = {
-        **changes,
-        "status": await current_status(issue.id),
-        "version": issue.version + moves,
-        "updated_at": now(),
-    }
-    matched = await Issue.filter(id=issue.id, version=issue.version).update(**values)
-    if matched == 0:
-        raise StaleReadError(issue.id)
-    for name, value in values.items():
-        setattr(issue, name, value)

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple, TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 import models
 from models.derived_status import previous_statuses, statuses_on
@@ -168,13 +169,7 @@ async def _position_counts(keys: list[PositionCountKey]) -> list[int]:
             queryset = queryset.filter(retracted_at__isnull=True)
         if key.country is not None:
             queryset = queryset.filter(country=key.country)
-        rows = (
-            await queryset.group_by("issue_id")
-            .annotate(n=Count("id"))
-            .values("issue_id", "n")
-        )
-        counts = {row["issue_id"]: row["n"] for row in rows}
-        return {pk: counts.get(pk, 0) for pk in ids}
+        return await _per_issue(queryset, ids)
 
     return await _grouped(
         keys, lambda k: (k.include_retracted, k.country), lambda k: k.issue_id, load
@@ -201,28 +196,28 @@ async def _status_update_counts(keys: list[StatusUpdateCountKey]) -> list[int]:
         queryset = models.StatusUpdate.filter(issue_id__in=ids)
         if not key.include_retracted:
             queryset = queryset.filter(retracted_at__isnull=True)
-        rows = (
-            await queryset.group_by("issue_id")
-            .annotate(n=Count("id"))
-            .values("issue_id", "n")
-        )
-        counts = {row["issue_id"]: row["n"] for row in rows}
-        return {pk: counts.get(pk, 0) for pk in ids}
+        return await _per_issue(queryset, ids)
 
     return await _grouped(
         keys, lambda k: k.include_retracted, lambda k: k.issue_id, load
     )
 
 
-async def _meeting_counts(issue_ids: list[int]) -> list[int]:
+async def _per_issue(queryset: QuerySet[Any], ids: list[int]) -> dict[int, int]:
+    """How many rows of the query each issue has (zero included), in one statement."""
     rows = (
-        await models.MeetingIssue.filter(issue_id__in=issue_ids)
-        .group_by("issue_id")
+        await queryset.group_by("issue_id")
         .annotate(n=Count("id"))
         .values("issue_id", "n")
     )
     counts = {row["issue_id"]: row["n"] for row in rows}
-    return [counts.get(pk, 0) for pk in issue_ids]
+    return {pk: counts.get(pk, 0) for pk in ids}
+
+
+async def _meeting_counts(issue_ids: list[int]) -> list[int]:
+    links = models.MeetingIssue.filter(issue_id__in=issue_ids)
+    counts = await _per_issue(links, issue_ids)
+    return [counts[pk] for pk in issue_ids]
 
 
 async def _issues_of_meetings(meeting_ids: list[int]) -> list[list[models.Issue]]:

@@ -1,6 +1,6 @@
 """Time in status: the StatusSpan and StatusStanding types."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -11,11 +11,6 @@ from models import status_spans
 
 if TYPE_CHECKING:
     from api.issues.types import Issue
-
-
-def today() -> date:
-    """The day spans are judged on when no time-travel day is given (UTC)."""
-    return datetime.now(UTC).date()
 
 
 @strawberry.type(

@@ -32,6 +32,7 @@ from api.core.relay import (
 )
 from models.issue import split_countries
 from models.pagination import PageRequest
+from models.status_spans import today
 
 if TYPE_CHECKING:
     from api.issues.spans import StatusSpan
@@ -170,7 +171,7 @@ class Issue(Node):
             ),
         ] = None,
     ) -> list[Annotated["StatusSpan", strawberry.lazy("api.issues.spans")]]:
-        from api.issues.spans import StatusSpan, today
+        from api.issues.spans import StatusSpan
 
         key = SpanKey(self.row.pk, today(), as_of)
         spans = await info.context.loaders.spans_by_issue.load(key)

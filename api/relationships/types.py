@@ -18,10 +18,10 @@ from api.core.relay import (
     Node,
     global_id,
 )
-from api.issues.spans import StatusStanding, today
+from api.issues.spans import StatusStanding
 from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
 from api.positions.types import Position, PositionFilter
-from models.status_spans import standings
+from models.status_spans import standings, today
 
 
 @strawberry.type(description="A pair of countries and the issues tracked between them.")

@@ -1,6 +1,6 @@
 """The live status-update stream, resumable from any update a client saw."""
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Annotated
 
 import strawberry
@@ -14,8 +14,14 @@ from api.guards.permissions import AuthorizationError
 from api.live.hub import TokenRevokedError
 from api.status_updates.types import StatusUpdate
 from models.enums import FeedKind
-from models.errors import NotFoundError
-from models.feed import UPDATE_KINDS, FeedItem, FeedScope, position_of
+from models.errors import NotFoundError, words
+from models.feed import (
+    UPDATE_KINDS,
+    AnyFeedItem,
+    FeedItem,
+    FeedScope,
+    position_of,
+)
 
 
 async def status_updates(
@@ -38,24 +44,48 @@ async def status_updates(
     ] = None,
 ) -> AsyncGenerator[StatusUpdate, None]:
     scope = await feed_scope(relationship, issue, UPDATE_KINDS)
-    start = await _start(after)
+    start = await start_after(after, "StatusUpdate", position_of)
     return _events(info.context, scope, start)
 
 
 async def _events(
     context: Context, scope: FeedScope, start: int | None
 ) -> AsyncGenerator[StatusUpdate, None]:
+    async for item in live_items(context, scope, start):
+        if isinstance(item, FeedItem):
+            yield StatusUpdate.from_feed(item)
+
+
+async def live_items(
+    context: Context, scope: FeedScope, start: int | None
+) -> AsyncGenerator[AnyFeedItem, None]:
+    """The feed entries in scope after `start`, endlessly, each a fresh read; a
+    revoked token ends the stream with UNAUTHENTICATED."""
     hub = context.services.hub
     try:
         async for item in hub.stream(scope, start, context.viewer.name):
             # Each event is a fresh read: nothing cached for an earlier one is reused.
             context.loaders = Loaders()
-            if isinstance(item, FeedItem):
-                yield StatusUpdate.from_feed(item)
+            yield item
     except TokenRevokedError as revoked:
         raise AuthorizationError(
             ErrorCode.UNAUTHENTICATED,
             f"The token '{revoked.name}' has been revoked; this subscription ends.",
+        ) from None
+
+
+async def start_after(
+    after: str | None, type_name: str, find: Callable[[int], Awaitable[int]]
+) -> int | None:
+    """The feed position to replay from: where the `type_name` named by `after`
+    was recorded (None: from now); an unknown id is refused."""
+    if after is None:
+        return None
+    try:
+        return await find(parse_id_of(type_name, after, "after"))
+    except NotFoundError:
+        raise BadUserInputError(
+            f"No {words(type_name)} has the id '{after}'.", argument="after"
         ) from None
 
 
@@ -78,14 +108,3 @@ async def feed_scope(
         if not await models.Issue.exists(id=issue_id):
             raise BadUserInputError(f"No issue has the id '{issue}'.", argument="issue")
     return FeedScope(issue_id, relationship_id, kinds)
-
-
-async def _start(after: str | None) -> int | None:
-    if after is None:
-        return None
-    try:
-        return await position_of(parse_id_of("StatusUpdate", after, "after"))
-    except NotFoundError:
-        raise BadUserInputError(
-            f"No status update has the id '{after}'.", argument="after"
-        ) from None

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 
-from api.issues.spans import today
+from models.status_spans import today
 from tests.api.feed import post_update, retract_update
 from tests.api.graphql import JSON, first_day, gql_data, history_of, seed_slugs
 from tests.conftest import Tokens
