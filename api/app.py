@@ -33,6 +33,7 @@ from api.transport.graphql_app import BilateralGraphQL
 from api.transport.http import refused_write_response
 from api.transport.metrics import metrics_endpoint, pool_sampling
 from api.transport.observed import ObservedRequestsMiddleware
+from api.transport.replays import ReplayMiddleware, Replays
 from api.transport.request_id import RequestIdMiddleware
 from api.web.pages import playground_page
 from api.web.routes import web_routes
@@ -138,7 +139,18 @@ def create_app(
         exception_handlers=dict.fromkeys(DATABASE_ERRORS, refused_write_response),
     )
     _add_middleware(app, settings)
+    replays = Replays(settings.response_cache_entries, settings.response_cache_bytes)
+    app.add_middleware(
+        ReplayMiddleware,
+        replays=replays,
+        cache=endpoint.cache,
+        charge=endpoint.charge_replay,
+        body_limit=settings.limits.body_bytes,
+        body_seconds=settings.request_timeout_seconds,
+    )
+    _add_outer_middleware(app, settings)
     app.state.services = services
+    app.state.replays = replays
     return app
 
 
@@ -173,12 +185,16 @@ def _lifespan(
 def _add_middleware(app: Starlette, settings: Settings) -> None:
     """Authentication inside the observation of requests, inside request ids,
     inside compression, inside conditional GETs (which compare the tag of the
-    representation as sent); CORS and proxy headers when configured."""
+    representation as sent). The replay of kept answers goes around them all."""
     app.add_middleware(AuthenticationMiddleware)
     app.add_middleware(ObservedRequestsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(compressed)
     app.add_middleware(ConditionalGetMiddleware)
+
+
+def _add_outer_middleware(app: Starlette, settings: Settings) -> None:
+    """CORS and proxy headers when configured, around everything else."""
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

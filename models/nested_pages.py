@@ -96,10 +96,8 @@ def _page(
     kept = [hydrate(model, row) for row in rows[: request.size]]
     if request.backwards:
         kept.reverse()
-        return Page(
-            kept, [ordering.encode(r) for r in kept], has_rows_outside, has_more
-        )
-    return Page(kept, [ordering.encode(r) for r in kept], has_more, has_rows_outside)
+        return Page(kept, ordering, has_rows_outside, has_more)
+    return Page(kept, ordering, has_more, has_rows_outside)
 
 
 def hydrate(model: type[ModelT], row: dict[str, Any]) -> ModelT:

@@ -9,6 +9,7 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from tortoise.expressions import Q
@@ -116,14 +117,20 @@ class PageRequest:
         return self.last is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page(Generic[ModelT]):
     """One page of rows with the cursors and neighbours a connection needs."""
 
     rows: list[ModelT]
-    cursors: list[str]
+    ordering: Ordering
     has_next_page: bool
     has_previous_page: bool
+
+    @cached_property
+    def cursors(self) -> list[str]:
+        """Each row's cursor, encoded when first asked for: most reads of a
+        nested page select its nodes, not its cursors."""
+        return [self.ordering.encode(row) for row in self.rows]
 
 
 def after_keyset(ordering: Ordering, keyset: Keyset, *, inclusive: bool = False) -> Q:
@@ -169,10 +176,9 @@ async def fetch_page(
     if request.backwards:
         rows.reverse()
     outside = await _has_rows_outside(queryset, ordering, request)
-    cursors = [ordering.encode(row) for row in rows]
     if request.backwards:
-        return Page(rows, cursors, has_next_page=outside, has_previous_page=has_more)
-    return Page(rows, cursors, has_next_page=has_more, has_previous_page=outside)
+        return Page(rows, ordering, has_next_page=outside, has_previous_page=has_more)
+    return Page(rows, ordering, has_next_page=has_more, has_previous_page=outside)
 
 
 async def _has_rows_outside(

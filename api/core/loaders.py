@@ -1,10 +1,11 @@
 """Per-request DataLoaders: every nested read is batched into one statement."""
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
@@ -30,6 +31,28 @@ from models.status_spans import StatusSpan, spans_by_issue
 ModelT = TypeVar("ModelT", bound=Model)
 KeyT = TypeVar("KeyT", bound=Hashable)
 ArgsT = TypeVar("ArgsT", bound=Hashable)
+LoadedT = TypeVar("LoadedT")
+ResultT = TypeVar("ResultT")
+
+
+def when_loaded(
+    loading: Awaitable[LoadedT], convert: Callable[[LoadedT], ResultT]
+) -> ResultT:
+    """`convert` of what a loader loads: at once when it is already loaded
+    (prefetched, or asked for earlier in the request), else an awaitable of it.
+
+    For a synchronous resolver: graphql-core awaits an awaitable result, and a
+    field that answers at once lets its list complete without a task per item.
+    """
+    if isinstance(loading, asyncio.Future) and loading.done():
+        return convert(loading.result())
+    return cast(ResultT, _converted(loading, convert))
+
+
+async def _converted(
+    loading: Awaitable[LoadedT], convert: Callable[[LoadedT], ResultT]
+) -> ResultT:
+    return convert(await loading)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import base64
 import binascii
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from tortoise.models import Model
@@ -95,15 +95,35 @@ class Edge(Generic[NodeT]):
 )
 class Connection(Generic[NodeT]):
     edges: list[Edge[NodeT]] = strawberry.field(
-        description="The items of this page, each with its cursor."
+        resolver=lambda self: self.built_edges(),  # cursors only when selected
+        description="The items of this page, each with its cursor.",
     )
     nodes: list[NodeT] = strawberry.field(
         description="The items of this page, without cursors."
     )
     page_info: PageInfo = strawberry.field(
-        description="How to reach the neighbouring pages."
+        resolver=lambda self: self.built_page_info(),
+        description="How to reach the neighbouring pages.",
     )
+    page: strawberry.Private[Page[Any]]
     counter: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    def built_edges(self) -> list[Edge[NodeT]]:
+        """Each item with its cursor, encoded now: most reads select `nodes`."""
+        return [
+            Edge(cursor=cursor, node=node)
+            for cursor, node in zip(self.page.cursors, self.nodes, strict=True)
+        ]
+
+    def built_page_info(self) -> PageInfo:
+        """Where this page sits, with its first and last cursors."""
+        cursors = self.page.cursors
+        return PageInfo(
+            has_next_page=self.page.has_next_page,
+            has_previous_page=self.page.has_previous_page,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
 
     @strawberry.field(
         description="How many items the whole list holds across all pages "
@@ -122,15 +142,9 @@ def connection_of(
     counter: Callable[[], Awaitable[int]],
 ) -> Connection[NodeT]:
     """Build a connection from a page of rows."""
-    nodes = [convert(row) for row in page.rows]
-    edges = [Edge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)]
-    info = PageInfo(
-        has_next_page=page.has_next_page,
-        has_previous_page=page.has_previous_page,
-        start_cursor=page.cursors[0] if page.cursors else None,
-        end_cursor=page.cursors[-1] if page.cursors else None,
+    return Connection(
+        page=page, nodes=[convert(row) for row in page.rows], counter=counter
     )
-    return Connection(edges=edges, nodes=nodes, page_info=info, counter=counter)
 
 
 First = Annotated[

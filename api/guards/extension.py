@@ -66,6 +66,13 @@ class PaceExpensiveOperations(SchemaExtension):
     straight through, as do cheap operations. See api.guards.gate.Pacer.
     """
 
+    def applies(self) -> bool:
+        """Whether this operation is priced as expensive, so its lists are paced;
+        a cheap operation's fields then resolve without this middleware."""
+        context = self.execution_context.context
+        price = getattr(context, "price", None)
+        return price is not None and bool(context.services.gate.is_expensive(price))
+
     def resolve(
         self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
     ) -> Any:

@@ -17,6 +17,7 @@ from api.core.loaders import (
     SpanKey,
     StatusUpdateCountKey,
     StatusUpdatePageKey,
+    when_loaded,
 )
 from api.core.relay import (
     After,
@@ -31,7 +32,7 @@ from api.core.relay import (
     page_request,
 )
 from models.issue import split_countries
-from models.pagination import PageRequest
+from models.pagination import Page, PageRequest
 from models.status_spans import today
 
 if TYPE_CHECKING:
@@ -105,14 +106,12 @@ class Issue(Node):
     @strawberry.field(
         description="The update that sets the current status, or null when none does."
     )
-    async def latest_update(
+    def latest_update(
         self, info: strawberry.Info[Context]
     ) -> Annotated["StatusUpdate", strawberry.lazy("api.status_updates.types")] | None:
-        from api.status_updates.types import StatusUpdate
-
         key = StatusUpdatePageKey(self.row.pk, LATEST, descending=True)
-        page = await info.context.loaders.status_update_page_by_issue.load(key)
-        return StatusUpdate.from_row(page.rows[0]) if page.rows else None
+        loading = info.context.loaders.status_update_page_by_issue.load(key)
+        return when_loaded(loading, _first_update)
 
     @strawberry.field(
         description="The status in effect on a day (a partial date counts from its "
@@ -127,7 +126,7 @@ class Issue(Node):
         return await info.context.loaders.status_by_issue_day.load(key)
 
     @strawberry.field(description="The status history, chronological by default.")
-    async def updates(
+    def updates(
         self,
         info: strawberry.Info[Context],
         first: First = None,
@@ -145,15 +144,18 @@ class Issue(Node):
         from api.status_updates.types import StatusUpdate
 
         request = page_request(first, after, last, before)
-        info.context.loaders.issue_by_id.prime(self.row.pk, self.row)
+        loaders = info.context.loaders
+        loaders.issue_by_id.prime(self.row.pk, self.row)
         descending = order is SortDirection.DESC
         key = StatusUpdatePageKey(self.row.pk, request, descending, include_retracted)
-        page = await info.context.loaders.status_update_page_by_issue.load(key)
         count_key = StatusUpdateCountKey(self.row.pk, include_retracted)
-        return connection_of(
-            page,
-            StatusUpdate.from_row,
-            lambda: info.context.loaders.status_update_count_by_issue.load(count_key),
+        return when_loaded(
+            loaders.status_update_page_by_issue.load(key),
+            lambda page: connection_of(
+                page,
+                StatusUpdate.from_row,
+                lambda: loaders.status_update_count_by_issue.load(count_key),
+            ),
         )
 
     @strawberry.field(
@@ -293,3 +295,9 @@ IssueOrderArgument = Annotated[
     IssueOrder | None,
     strawberry.argument(description="The order (default: slug ascending)."),
 ]
+
+
+def _first_update(page: Page[models.StatusUpdate]) -> "StatusUpdate | None":
+    from api.status_updates.types import StatusUpdate
+
+    return StatusUpdate.from_row(page.rows[0]) if page.rows else None

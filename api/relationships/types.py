@@ -61,6 +61,7 @@ class Relationship(Node):
     )
     async def issues(
         self,
+        info: strawberry.Info[Context],
         filter: IssueFilterArgument = None,
         order_by: IssueOrderArgument = None,
         first: First = None,
@@ -68,11 +69,13 @@ class Relationship(Node):
         last: Last = None,
         before: Before = None,
     ) -> Connection[Issue]:
+        from api.issues.prefetch import prefetched
         from api.issues.queries import list_issues
 
-        return await list_issues(
+        issues = await list_issues(
             filter, order_by, first, after, last, before, relationship=self.slug
         )
+        return await prefetched(info, issues)
 
     @strawberry.field(
         description="What each side has said on this relationship's issues, newest "

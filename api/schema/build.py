@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLInterfaceType, GraphQLUnionType
+from graphql.execution.middleware import MiddlewareManager
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
@@ -69,6 +70,26 @@ class BilateralSchema(strawberry.Schema):
         # Client mistakes are answers, not incidents; MaskUnexpectedErrors logs the
         # unexpected ones once, with the request id.
         return None
+
+    def _get_middleware_manager(
+        self, extensions: list[SchemaExtension]
+    ) -> MiddlewareManager:
+        # A field middleware wraps every field an operation resolves, scalars
+        # included; only expensive operations are paced, so only they pay for it.
+        return MiddlewareManager(
+            *(
+                extension
+                for extension in extensions
+                if extension._implements_resolve() and not _needless_pacing(extension)
+            )
+        )
+
+
+def _needless_pacing(extension: SchemaExtension) -> bool:
+    """Whether a pacing extension's operation is cheap (or priced nowhere)."""
+    if not isinstance(extension, PaceExpensiveOperations):
+        return False
+    return not extension.applies()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from api.core.relay import (
     parse_global_id,
 )
 from api.guards.permissions import ADMIN, READ
+from api.issues.prefetch import prefetched
 from api.issues.queries import list_issues
 from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
 from api.meetings.queries import list_meetings
@@ -103,6 +104,7 @@ class Query:
     )
     async def issues(
         self,
+        info: strawberry.Info[Context],
         filter: IssueFilterArgument = None,
         order_by: IssueOrderArgument = None,
         first: First = None,
@@ -110,7 +112,8 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Issue]:
-        return await list_issues(filter, order_by, first, after, last, before)
+        issues = await list_issues(filter, order_by, first, after, last, before)
+        return await prefetched(info, issues)
 
     @strawberry.field(
         permission_classes=READ,

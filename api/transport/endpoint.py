@@ -15,23 +15,25 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.http import process_result
 
 from api.core.errors import ErrorCode
-from api.guards.auth import viewer_of
+from api.guards.auth import Viewer, viewer_of
 from api.guards.gate import BusyError, Gate, RateLimitedError, rate_limit_headers
 from api.guards.parsing import Admitted
 from api.guards.persisted import MalformedPersistedQueryError
 from api.guards.rate_limit import Charge
 from api.observability import metrics
+from api.observability.observation import Observation
 from api.schema.build import BilateralSchema
 from api.settings import Settings
 from api.transport.caching import policy_for
 from api.transport.graphql_app import BilateralGraphQL
 from api.transport.http import (
+    LEGACY_JSON,
     GraphQLRequest,
     RequestError,
     http_error_response,
@@ -41,6 +43,8 @@ from api.transport.http import (
     respond,
 )
 from api.transport.observed import observation_of, operation_of
+from api.transport.replays import KeptAnswer
+from api.transport.request_id import HEADER as REQUEST_ID
 from api.transport.response_cache import CacheKey, ResponseCache
 
 ARRIVAL_POINTS = 1
@@ -111,6 +115,7 @@ class GraphQLEndpoint:
                 charge = await self.gate.charge(viewer, request, cost, paid=charge)
                 policy = policy_for(graphql_request.method, viewer)
                 headers = rate_limit_headers(charge)
+                _mark_kept(request, generation, viewer, checked)
                 return respond(kept, 200, media_type, headers, policy)
             with self.gate.slot(checked.price):
                 charge = await self.gate.charge(viewer, request, cost, paid=charge)
@@ -129,10 +134,31 @@ class GraphQLEndpoint:
             return http_error_response(error, media_type)
         body = dict(process_result(result))
         observation.errors(body.get("errors"))
-        if key is not None:
-            self.cache.put(key, generation, body)
+        if key is not None and self.cache.put(key, generation, body):
+            _mark_kept(request, generation, viewer, checked)
         policy = policy_for(graphql_request.method, viewer)
         return respond(body, 200, media_type, rate_limit_headers(charge), policy)
+
+    async def charge_replay(
+        self, connection: HTTPConnection, kept: KeptAnswer, observation: Observation
+    ) -> tuple[list[tuple[bytes, bytes]], ASGIApp | None]:
+        """Charge a replayed answer as `handle` charges a cache hit: its arrival,
+        then (its operation now known) the rest of its price. The headers to send
+        with it, or the refusal to send instead (429)."""
+        viewer, request_id = kept.viewer, observation.request_id
+        try:
+            charge = await self.gate.charge(viewer, connection, ARRIVAL_POINTS)
+            observation.admit(kept.operation, kept.kind)
+            charge = await self.gate.charge(viewer, connection, kept.cost, paid=charge)
+        except RateLimitedError as refused:
+            observation.error(ErrorCode.RATE_LIMITED)
+            error = _refusal(429, refused, rate_limit_headers(refused.charge))
+            media_type = negotiate(connection.headers.get("accept")) or LEGACY_JSON
+            response = http_error_response(error, media_type)
+            response.headers[REQUEST_ID] = request_id
+            return [], response
+        headers = {**rate_limit_headers(charge), REQUEST_ID: request_id}
+        return [(k.lower().encode(), v.encode()) for k, v in headers.items()], None
 
     def cached(self, key: CacheKey, generation: int) -> bytes | None:
         """The kept answer for this key at this generation, counted as hit or miss."""
@@ -201,6 +227,16 @@ class GraphQLEndpoint:
             and "query" not in request.query_params
             and "text/html" in request.headers.get("accept", "")
         )
+
+
+def _mark_kept(
+    request: Request, generation: int, viewer: Viewer, checked: Admitted
+) -> None:
+    """Tell the replay layer (api.transport.replays) this answer is a kept one."""
+    operation, kind = operation_of(checked)
+    request.state.kept_answer = KeptAnswer(
+        generation, viewer, checked.price.cost, operation, kind
+    )
 
 
 def _refusal(status: int, error: GraphQLError, headers: dict[str, str]) -> RequestError:

@@ -22,7 +22,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = HTTPConnection(scope).headers.get(HEADER, "")
-        request_id = incoming if _ACCEPTABLE.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if acceptable_request_id(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:
@@ -31,6 +31,11 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+def acceptable_request_id(incoming: str) -> bool:
+    """Whether a client's request id is short and plain enough to echo and log."""
+    return _ACCEPTABLE.match(incoming) is not None
 
 
 def request_id_of(connection: HTTPConnection) -> str:

@@ -93,17 +93,18 @@ class ResponseCache:
         self.hits += 1
         return entry.body
 
-    def put(self, key: CacheKey, generation: int, body: dict[str, Any]) -> None:
-        """Keep an answer read at `generation`, unless it is too big to."""
+    def put(self, key: CacheKey, generation: int, body: dict[str, Any]) -> bool:
+        """Keep an answer read at `generation`, unless it is too big to (or has
+        errors); whether it was kept."""
         if "errors" in body:
-            return
+            return False
         try:
             encoded = orjson.dumps(body)
         except orjson.JSONEncodeError:
-            return
+            return False
         size = len(encoded) + len(key[0]) + len(key[2])
         if size > self.max_bytes:
-            return
+            return False
         old = self._answers.pop(key, None)
         if old is not None:
             self.bytes -= old.size
@@ -112,6 +113,7 @@ class ResponseCache:
         while len(self._answers) > self.entries or self.bytes > self.max_bytes:
             _, evicted = self._answers.popitem(last=False)
             self.bytes -= evicted.size
+        return True
 
     def __len__(self) -> int:
         return len(self._answers)
