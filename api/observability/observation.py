@@ -132,6 +132,8 @@ class Observation:
         level = (
             logging.ERROR if self.outcome is Outcome.INTERNAL_ERROR else logging.INFO
         )
+        if not logger.isEnabledFor(level):
+            return
         details: dict[str, object] = {
             "request_id": self.request_id,
             "transport": self.transport,

@@ -15,7 +15,6 @@ and, for a kept answer, leaves its bytes here.
 """
 
 import asyncio
-import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from api.guards.auth import ANONYMOUS, Viewer, viewer_of_credentials
 from api.observability import metrics
 from api.observability.observation import Observation
 from api.transport.request_id import HEADER as REQUEST_ID
-from api.transport.request_id import acceptable_request_id
+from api.transport.request_id import acceptable_request_id, new_request_id
 from api.transport.response_cache import ResponseCache
 
 # The request headers an answer's bytes depend on, besides the body.
@@ -136,25 +135,32 @@ class ReplayMiddleware:
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self._may_replay(scope):
+        headers = self._replayable_headers(scope)
+        if headers is None:
             await self.app(scope, receive, send)
             return
-        body, complete = await self._read_body(receive)
-        receive = _replaying(body, complete, receive)
-        if not complete:
-            await self.app(scope, receive, send)
-            return
-        key = _key_of(scope, body)
+        body: list[Message] = []
+        if scope["method"] == "POST":
+            body, complete = await self._read_body(receive)
+            receive = _replaying(body, receive)
+            if not complete:
+                await self.app(scope, receive, send)
+                return
+        key = _key_of(scope, headers, body)
         replay = self.replays.get(key)
-        if replay is None or not await self._replayed(scope, replay, send):
+        if replay is None or not await self._replayed(scope, headers, replay, send):
             await self.app(scope, receive, self._keeping(scope, key, send))
 
-    def _may_replay(self, scope: Scope) -> bool:
+    def _replayable_headers(self, scope: Scope) -> dict[bytes, bytes] | None:
+        """The request's headers (by lower-case name) when it may be a replay."""
         if scope["type"] != "http" or scope["path"] != self.path:
-            return False
+            return None
         if scope["method"] not in ("GET", "POST") or self.replays.entries <= 0:
-            return False
-        return not any(name in CONDITIONAL_HEADERS for name, _ in scope["headers"])
+            return None
+        headers = {name.lower(): value for name, value in scope["headers"]}
+        if not CONDITIONAL_HEADERS.isdisjoint(headers):
+            return None
+        return headers  # a repeated header: its last value, in the key and here
 
     async def _read_body(self, receive: Receive) -> tuple[list[Message], bool]:
         """The request's body messages, and whether they hold all of it in time
@@ -176,19 +182,21 @@ class ReplayMiddleware:
         except TimeoutError:
             return messages, False
 
-    async def _replayed(self, scope: Scope, replay: Replay, send: Send) -> bool:
+    async def _replayed(
+        self, scope: Scope, headers: dict[bytes, bytes], replay: Replay, send: Send
+    ) -> bool:
         """Send the kept answer if it still holds for this request."""
-        viewer = await _viewer(scope)
+        viewer = await _viewer(headers.get(b"authorization"))
         if viewer != replay.kept.viewer:
             return False  # unknown or revoked token, or another viewer
         if await self.cache.generation() != replay.kept.generation:
             return False  # the data moved on: the whole stack answers afresh
-        observation = Observation(_request_id(scope))
+        observation = Observation(_request_id(scope, headers))
         observation.viewer = viewer.name
         self.cache.hits += 1  # found, as the endpoint counts before it charges
         metrics.CACHE_LOOKUPS.labels("hit").inc()
         connection = HTTPConnection(scope)
-        headers, refusal = await self.charge(connection, replay.kept, observation)
+        budget, refusal = await self.charge(connection, replay.kept, observation)
         if refusal is not None:
             await refusal(scope, _nothing, send)
             observation.finish(429)
@@ -196,7 +204,7 @@ class ReplayMiddleware:
         start = {
             "type": "http.response.start",
             "status": replay.status,
-            "headers": [*replay.headers, *headers],
+            "headers": [*replay.headers, *budget],
         }
         await send(start)
         await send({"type": "http.response.body", "body": replay.body})
@@ -234,26 +242,28 @@ class ReplayMiddleware:
         self.replays.put(key, Replay(kept, start["status"], headers, body))
 
 
-def _key_of(scope: Scope, body: list[Message]) -> ReplayKey:
-    headers = dict(scope["headers"])  # a repeated header: its last value
+def _key_of(
+    scope: Scope, headers: dict[bytes, bytes], body: list[Message]
+) -> ReplayKey:
     keyed = tuple(headers.get(name, b"") for name in KEYED_HEADERS)
     content = b"".join(message.get("body", b"") for message in body)
     return (scope["method"].encode(), scope["query_string"], content, *keyed)
 
 
-async def _viewer(scope: Scope) -> Viewer | None:
-    header = HTTPConnection(scope).headers.get("authorization")
-    return ANONYMOUS if header is None else await viewer_of_credentials(header)
+async def _viewer(authorization: bytes | None) -> Viewer | None:
+    if authorization is None:
+        return ANONYMOUS
+    return await viewer_of_credentials(authorization.decode("latin-1"))
 
 
-def _request_id(scope: Scope) -> str:
-    incoming = HTTPConnection(scope).headers.get(REQUEST_ID, "")
-    found = incoming if acceptable_request_id(incoming) else uuid.uuid4().hex
+def _request_id(scope: Scope, headers: dict[bytes, bytes]) -> str:
+    incoming = headers.get(REQUEST_ID.encode(), b"").decode("latin-1")
+    found = incoming if acceptable_request_id(incoming) else new_request_id()
     scope.setdefault("state", {})["request_id"] = found
     return found
 
 
-def _replaying(messages: list[Message], complete: bool, receive: Receive) -> Receive:
+def _replaying(messages: list[Message], receive: Receive) -> Receive:
     """`receive` that hands out the messages already read, then reads on."""
     pending = list(messages)
 
