@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from enum import Enum
+from functools import cache
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -141,8 +142,6 @@ class Issue(Node):
     ) -> Connection[
         Annotated["StatusUpdate", strawberry.lazy("api.status_updates.types")]
     ]:
-        from api.status_updates.types import StatusUpdate
-
         request = page_request(first, after, last, before)
         loaders = info.context.loaders
         loaders.issue_by_id.prime(self.row.pk, self.row)
@@ -153,7 +152,7 @@ class Issue(Node):
             loaders.status_update_page_by_issue.load(key),
             lambda page: connection_of(
                 page,
-                StatusUpdate.from_row,
+                _status_update_type().from_row,
                 lambda: loaders.status_update_count_by_issue.load(count_key),
             ),
         )
@@ -298,6 +297,13 @@ IssueOrderArgument = Annotated[
 
 
 def _first_update(page: Page[models.StatusUpdate]) -> "StatusUpdate | None":
+    return _status_update_type().from_row(page.rows[0]) if page.rows else None
+
+
+@cache
+def _status_update_type() -> type["StatusUpdate"]:
+    """The StatusUpdate type, imported once it exists (the two types refer to each
+    other), then looked up without an import on every field."""
     from api.status_updates.types import StatusUpdate
 
-    return StatusUpdate.from_row(page.rows[0]) if page.rows else None
+    return StatusUpdate
