@@ -45,7 +45,7 @@ from api.transport.http import (
 from api.transport.observed import observation_of, operation_of
 from api.transport.replays import KeptAnswer
 from api.transport.request_id import HEADER as REQUEST_ID
-from api.transport.response_cache import CacheKey, ResponseCache
+from api.transport.response_cache import CacheKey
 
 ARRIVAL_POINTS = 1
 # The page a browser gets on `GET /graphql` (the playground), or None for none.
@@ -68,9 +68,7 @@ class GraphQLEndpoint:
         self.schema = schema
         self.view = view
         self.gate = gate
-        self.cache = ResponseCache(
-            settings.response_cache_entries, settings.response_cache_bytes
-        )
+        self.cache = view.cache  # one per process, shared with WebSocket queries
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":

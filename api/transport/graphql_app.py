@@ -17,6 +17,7 @@ from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from graphql import GraphQLError, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,14 +37,17 @@ from strawberry.types.unset import UnsetType
 from api.context import Context, Services
 from api.core.errors import ErrorCode
 from api.guards.auth import viewer_of, viewer_of_credentials
+from api.guards.parsing import Admitted
 from api.guards.permissions import AuthorizationError
 from api.guards.persisted import names_persisted_query
+from api.observability import metrics
 from api.observability.observation import Observation, current
 from api.schema.build import BilateralSchema
 from api.schema.build import schema as default_schema
 from api.settings import Settings
 from api.transport.observed import operation_of
 from api.transport.request_id import request_id_of
+from api.transport.response_cache import CacheKey, ResponseCache
 from models.tokens import is_active
 
 
@@ -59,11 +63,25 @@ class AdmittingTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         super().__init__(*args, **kwargs)
         # The operations of this connection still to be recorded, by id.
         self.observations: dict[str, Observation] = {}
+        # The queries running to be kept: their cache key and the generation
+        # read before they ran, by id.
+        self.keeping: dict[str, tuple[CacheKey, int]] = {}
+
+    @property
+    def cache(self) -> ResponseCache:
+        """The process's response cache, shared with HTTP."""
+        view = self.view
+        assert isinstance(view, BilateralGraphQL)
+        return view.cache
 
     async def send_message(self, message: Any) -> None:
         """Note the errors of an operation's first answer, and record it then: a
         query's or mutation's result, or a subscription's first event or error."""
-        observation = self.observations.pop(str(message.get("id")), None)
+        operation_id = str(message.get("id"))
+        kept = self.keeping.pop(operation_id, None)
+        if kept is not None and message.get("type") == "next":
+            self.cache.put(*kept, message["payload"])
+        observation = self.observations.pop(operation_id, None)
         if observation is not None:
             payload = message.get("payload")
             if message.get("type") == "error" and isinstance(payload, list):
@@ -127,12 +145,44 @@ class AdmittingTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 if kind is OperationType.SUBSCRIPTION
                 else gate.slot(price)
             )
+            if kind is OperationType.QUERY and await self._answered_from_cache(
+                operation, admitted
+            ):
+                return
             with held:
                 charge = await gate.charge(context.viewer, context.request, price.cost)
                 context.charge, context.price = charge, price
                 await super().run_operation(operation)
         except GraphQLError as refused:
             await operation.send_initial_errors([refused])
+        finally:
+            self.keeping.pop(operation.id, None)
+
+    async def _answered_from_cache(
+        self, operation: Operation[Context, None], admitted: Admitted
+    ) -> bool:
+        """Answer a query from the response cache, as HTTP does, charged as if it
+        ran; or note under which key and generation to keep its answer."""
+        cache, context = self.cache, self.context
+        key = cache.key_for(
+            admitted.query, operation.operation_name, admitted, context.viewer
+        )
+        if key is None:
+            return False
+        generation = await cache.generation()
+        kept = cache.get(key, generation)
+        metrics.CACHE_LOOKUPS.labels("miss" if kept is None else "hit").inc()
+        if kept is None:
+            self.keeping[operation.id] = (key, generation)
+            return False
+        gate = context.services.gate
+        await gate.charge(context.viewer, context.request, admitted.price.cost)
+        answer = orjson.loads(kept)
+        await operation.send_operation_message(
+            {"id": operation.id, "type": "next", "payload": answer}
+        )
+        await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        return True
 
 
 class RequestedDocument(str):
@@ -176,6 +226,9 @@ class BilateralGraphQL(GraphQL[Context, None]):
         services: Services,
         schema: BilateralSchema = default_schema,
     ) -> None:
+        self.cache = ResponseCache(
+            settings.response_cache_entries, settings.response_cache_bytes
+        )
         super().__init__(
             schema,
             # The playground is our own page (api.web), not Strawberry's CDN one.
