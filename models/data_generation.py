@@ -5,9 +5,18 @@ answer cached under the generation it was computed at can be served until the
 number moves, in any process: a reader pays one indexed read of one row to know.
 The row is bumped as the last statement of each write's transaction, so the new
 number becomes visible exactly when the write does.
+
+On PostgreSQL the bump also locks the row until commit, so it serialises the
+writers that take it; the feed relies on that to number its entries in commit
+order (models/feed.py), bumping the generation in the very statement that adds an
+entry. The generation moves once per transaction: atomically() leaves out its own
+bump when such a statement has made it.
 """
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from tortoise import connections, fields
@@ -18,7 +27,16 @@ BUMP = (
     "INSERT INTO data_generation (id, value) VALUES (1, 1) "
     "ON CONFLICT (id) DO UPDATE SET value = data_generation.value + 1"
 )
+# Locks the row until commit without moving the number: for a writer that must
+# wait its turn, as a bump would, but changes nothing readers could have cached.
+HOLD = (
+    "INSERT INTO data_generation (id, value) VALUES (1, 0) "
+    "ON CONFLICT (id) DO UPDATE SET value = data_generation.value"
+)
 READ = "SELECT value FROM data_generation WHERE id = 1"
+
+# Whether a statement of the open write transaction has already bumped the row.
+_bumped: ContextVar[bool] = ContextVar("generation_bumped", default=False)
 
 
 class DataGeneration(Model):
@@ -35,6 +53,32 @@ class DataGeneration(Model):
 async def bump_generation() -> None:
     """Move the generation on, inside the write's transaction."""
     await connections.get("default").execute_query(BUMP)
+
+
+async def hold_generation() -> None:
+    """Wait for the writers ahead, then keep the others waiting until commit."""
+    await connections.get("default").execute_query(HOLD)
+
+
+def bumped_by_statement() -> None:
+    """Note that the open transaction has moved the generation on."""
+    _bumped.set(True)
+
+
+@contextmanager
+def bumping_once() -> Iterator[None]:
+    """A scope, one per transaction, in which to ask whether it has bumped yet."""
+    token = _bumped.set(False)
+    try:
+        yield
+    finally:
+        _bumped.reset(token)
+
+
+async def bump_generation_once() -> None:
+    """Move the generation on unless this transaction already did."""
+    if not _bumped.get():
+        await bump_generation()
 
 
 async def current_generation() -> int:

@@ -28,16 +28,24 @@ def derive_status(
     return max(live)[2]
 
 
-async def current_status(issue_id: int) -> IssueStatus | None:
-    """The same rule as derive_status, read from the table in one statement
-    (written out, since every write runs it)."""
-    statement = Statement()
-    rows = await statement.fetch(
-        "SELECT status FROM status_update WHERE issue_id = "
+def current_status_sql(statement: Statement, issue_id: int) -> str:
+    """The same rule as derive_status, as a subquery of `statement` (NULL for no
+    live update), so a write can set the status in the statement that bumps the
+    version."""
+    return (
+        "(SELECT status FROM status_update WHERE issue_id = "
         f"{statement.param(issue_id)} AND retracted_at IS NULL "
-        "ORDER BY occurred_on DESC, id DESC LIMIT 1"
+        "ORDER BY occurred_on DESC, id DESC LIMIT 1)"
     )
-    return IssueStatus(rows[0]["status"]) if rows else None
+
+
+async def current_status(issue_id: int) -> IssueStatus | None:
+    """The same rule as derive_status, read from the table in one statement."""
+    statement = Statement()
+    subquery = current_status_sql(statement, issue_id)
+    rows = await statement.fetch(f"SELECT {subquery} AS status")
+    status = rows[0]["status"]
+    return IssueStatus(status) if status else None
 
 
 # The update in effect on a day is the live one with no live successor by then:

@@ -13,18 +13,33 @@ from typing import Any
 
 from tortoise import connections
 
+from models.data_generation import BUMP, bumped_by_statement, hold_generation
 from models.database import dialect
 from models.derived_status import previous_statuses
 from models.enums import FeedKind, IssueStatus
 from models.errors import NotFoundError
 from models.feed_entry import FeedEntry
+from models.idempotency import Remembered
 from models.issue import Issue
 from models.position import Position
+from models.sql import Statement
 from models.status_update import StatusUpdate
+from models.transactions import Bump, now
 
 BATCH = 500
-# Any constant will do, as long as nothing else uses it as an advisory lock key.
-POSITION_LOCK = 0x62696C6174
+_APPEND = (
+    "INSERT INTO feed_entry "
+    "(kind, update_id, position_id, issue_id, relationship_id, created_at)"
+)
+# The entry reads the generation's bumped row before its id is drawn, so the id
+# is drawn under the generation's row lock; no entry is added if the version's
+# compare-and-set matched no row.
+_FINISH = (
+    "WITH bumped AS ({bumped}){also}, "
+    f"generation AS ({BUMP} RETURNING value), "
+    f"entry AS ({_APPEND} SELECT {{values}} FROM generation, bumped RETURNING id) "
+    "SELECT entry.id AS id, bumped.status AS status FROM entry, bumped"
+)
 
 UPDATE_KINDS = frozenset({FeedKind.RECORDED, FeedKind.RETRACTED})
 POSITION_KINDS = frozenset({FeedKind.POSITION_RECORDED, FeedKind.POSITION_RETRACTED})
@@ -107,29 +122,59 @@ class PositionFeedItem:
 AnyFeedItem = FeedItem | PositionFeedItem
 
 
-async def append_entry(
-    kind: FeedKind, row: StatusUpdate | Position, issue: Issue
+async def finish_with_entry(
+    kind: FeedKind,
+    row: StatusUpdate | Position,
+    bump: Bump,
+    remembering: Remembered | None = None,
 ) -> int:
-    """Add an entry as the last statement of a write; returns its position.
+    """End a write: bump its issue, store its idempotency key, add its feed
+    entry and move the data generation on; returns the entry's position.
 
-    On PostgreSQL the writers take positions one at a time under an advisory lock
-    held until commit, so positions become visible in increasing order: a reader
-    that sees position n already sees every committed position below n. SQLite
-    admits one writer at a time, which gives the same guarantee.
+    Positions must become visible in increasing order: a reader that sees
+    position n already sees every committed position below n. On PostgreSQL all
+    of it is one statement, in which the generation's bump locks its row until
+    commit (serialising the writers) before the entry's position is drawn.
+    SQLite admits one writer at a time, which gives the same guarantee; there
+    each part is a statement of its own and atomically() moves the generation on.
     """
-    if dialect() == "postgres":
-        await connections.get("default").execute_query(
-            "SELECT pg_advisory_xact_lock($1)", [POSITION_LOCK]
-        )
     said = row if isinstance(row, Position) else None
-    entry = await FeedEntry.create(
-        kind=kind,
-        update_id=None if said else row.id,
-        position_id=said.id if said else None,
-        issue_id=issue.id,
-        relationship_id=issue.relationship_id,
+    columns = (
+        kind,
+        None if said else row.id,
+        said.id if said else None,
+        bump.issue.id,
+        bump.issue.relationship_id,
+        now(),
     )
-    return int(entry.id)
+    statement = Statement()
+    if statement.is_sqlite:
+        return await _finish_apart(columns, bump, remembering)
+    bumped = bump.sql(statement)
+    also = ""
+    if remembering is not None:
+        also = f", remembered AS ({remembering.insert_sql(statement)})"
+    values = statement.params(columns)
+    rows = await statement.fetch(
+        _FINISH.format(bumped=bumped, also=also, values=values)
+    )
+    bump.apply(rows)
+    bumped_by_statement()
+    return int(rows[0]["id"])
+
+
+async def _finish_apart(
+    columns: tuple[Any, ...], bump: Bump, remembering: Remembered | None
+) -> int:
+    """finish_with_entry, one statement per part, for SQLite (which has no
+    INSERT in a WITH clause)."""
+    await bump.run()
+    if remembering is not None:
+        await remembering.store()
+    statement = Statement()
+    values = statement.params(columns)
+    rows = await statement.fetch(f"{_APPEND} VALUES ({values}) RETURNING id")
+    return int(rows[0]["id"])
 
 
 async def record_missing_entries() -> None:
@@ -137,9 +182,8 @@ async def record_missing_entries() -> None:
     entries: recordings first, in recorded order, then retractions."""
     connection = connections.get("default")
     if dialect() == "postgres":
-        await connection.execute_query(
-            "SELECT pg_advisory_xact_lock($1)", [POSITION_LOCK]
-        )
+        # As in finish_with_entry: positions are drawn under the generation's lock.
+        await hold_generation()
     for table, column, kind, at, condition in _BACKFILLS:
         sql = _MISSING_ENTRIES.format(
             table=table, column=column, kind=kind.value, at=at, condition=condition

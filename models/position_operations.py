@@ -11,18 +11,21 @@ from typing import Any
 from models.enums import EventKind, FeedKind
 from models.errors import InvalidInputError, NotFoundError, UserErrorCode
 from models.events import Event, Publish, discard, publish_committed
-from models.feed import append_entry
+from models.feed import finish_with_entry
 from models.idempotency import Idempotency
 from models.issue import Issue
 from models.position import Position
 from models.relationship import Relationship
+from models.rows import insert
 from models.transactions import (
     atomically,
-    bump,
+    bump_of,
     check_active,
     check_version,
+    lock_for_write,
     lock_issue,
     mark_retracted,
+    now,
 )
 from models.validation import (
     NOTE_MAX,
@@ -83,17 +86,19 @@ async def record_position(
     key = Idempotency.of(actor, idempotency_key, "record_position", given)
 
     async def write() -> PositionWritten:
-        issue = await lock_issue(issue_id)
-        if (stored := await key.recall()) is not None:
+        issue, stored = await lock_for_write(issue_id, key, expected_version)
+        if stored is not None:
             stated = await Position.get(id=stored["position"])
             return PositionWritten(issue, stated, replayed=True)
-        check_version(issue, expected_version)
-        check_active(issue)
         await _check_country(issue, row["country"])
-        stated = await Position.create(issue_id=issue.id, recorded_by=actor, **row)
-        await bump(issue)
-        await key.remember({"issue": issue.id, "position": stated.id})
-        position = await append_entry(FeedKind.POSITION_RECORDED, stated, issue)
+        stated = await insert(
+            Position,
+            {"issue_id": issue.id, "recorded_by": actor, "recorded_at": now(), **row},
+        )
+        remembering = key.remembering({"issue": issue.id, "position": stated.id})
+        position = await finish_with_entry(
+            FeedKind.POSITION_RECORDED, stated, bump_of(issue), remembering
+        )
         return PositionWritten(issue, stated, position=position)
 
     written = await atomically(write)
@@ -131,8 +136,9 @@ async def retract_position(
             field="position_id",
             noun="position",
         )
-        await bump(issue)
-        position = await append_entry(FeedKind.POSITION_RETRACTED, stated, issue)
+        position = await finish_with_entry(
+            FeedKind.POSITION_RETRACTED, stated, bump_of(issue)
+        )
         return PositionWritten(issue, stated, position=position)
 
     written = await atomically(write)

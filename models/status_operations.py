@@ -8,21 +8,23 @@ rule in models/derived_status.py.
 from dataclasses import dataclass
 from typing import Any
 
-from models.derived_status import current_status
 from models.enums import EventKind, FeedKind, IssueStatus
 from models.errors import InvalidInputError, NotFoundError
 from models.events import Event, Publish, discard, publish_committed
-from models.feed import append_entry
+from models.feed import finish_with_entry
 from models.idempotency import Idempotency
 from models.issue import Issue
+from models.rows import insert
 from models.status_update import StatusUpdate
 from models.transactions import (
     atomically,
-    bump,
+    bump_of,
     check_active,
     check_version,
+    lock_for_write,
     lock_issue,
     mark_retracted,
+    now,
 )
 from models.validation import (
     NOTE_MAX,
@@ -81,16 +83,18 @@ async def post_status_update(
     key = Idempotency.of(actor, idempotency_key, "post_status_update", given)
 
     async def write() -> UpdateWritten:
-        issue = await lock_issue(issue_id)
-        if (stored := await key.recall()) is not None:
+        issue, stored = await lock_for_write(issue_id, key, expected_version)
+        if stored is not None:
             update = await StatusUpdate.get(id=stored["update"])
             return UpdateWritten(issue, update, replayed=True)
-        check_version(issue, expected_version)
-        check_active(issue)
-        update = await StatusUpdate.create(issue_id=issue.id, recorded_by=actor, **row)
-        await bump(issue, status=await current_status(issue.id))
-        await key.remember({"issue": issue.id, "update": update.id})
-        position = await append_entry(FeedKind.RECORDED, update, issue)
+        update = await insert(
+            StatusUpdate,
+            {"issue_id": issue.id, "recorded_by": actor, "recorded_at": now(), **row},
+        )
+        remembering = key.remembering({"issue": issue.id, "update": update.id})
+        position = await finish_with_entry(
+            FeedKind.RECORDED, update, bump_of(issue, rederive_status=True), remembering
+        )
         return UpdateWritten(issue, update, position=position)
 
     written = await atomically(write)
@@ -128,8 +132,9 @@ async def retract_status_update(
             field="update_id",
             noun="update",
         )
-        await bump(issue, status=await current_status(issue.id))
-        position = await append_entry(FeedKind.RETRACTED, update, issue)
+        position = await finish_with_entry(
+            FeedKind.RETRACTED, update, bump_of(issue, rederive_status=True)
+        )
         return UpdateWritten(issue, update, position=position)
 
     written = await atomically(write)

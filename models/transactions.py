@@ -7,6 +7,7 @@ so a stale read can never overwrite a newer state on either database.
 """
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -14,16 +15,21 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from models.data_generation import bump_generation
+from models.data_generation import bump_generation_once, bumping_once
+from models.derived_status import current_status_sql
+from models.enums import IssueStatus
 from models.errors import (
+    DomainError,
     InvalidInputError,
     NotFoundError,
     UserErrorCode,
     VersionConflictError,
 )
+from models.idempotency import Idempotency, Recalled
 from models.issue import Issue
 from models.nested_pages import hydrate
 from models.relationship import Relationship
+from models.rows import stored
 from models.sql import Statement
 
 ATTEMPTS = 3
@@ -44,10 +50,11 @@ async def atomically(work: Callable[[], Awaitable[Result]]) -> Result:
     """
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            async with in_transaction():
-                result = await work()
-                await bump_generation()
-                return result
+            with bumping_once():
+                async with in_transaction():
+                    result = await work()
+                    await bump_generation_once()
+                    return result
         except (IntegrityError, StaleReadError):
             if attempt == ATTEMPTS:
                 raise
@@ -65,14 +72,50 @@ async def lock_issue(issue_id: int, field: str = "issue_id") -> Issue:
     Every write runs this, so it is one prepared statement rather than an ORM
     query built afresh each time (SQLite has no row locks: it admits one writer).
     """
+    issue, _ = await _lock(issue_id, field, None)
+    return issue
+
+
+async def lock_for_write(
+    issue_id: int,
+    key: Idempotency,
+    expected_version: int | None,
+    field: str = "issue_id",
+) -> tuple[Issue, Recalled]:
+    """The issue, locked and checked for a write (check_version, check_active),
+    or with what an earlier call with `key` produced, read in the same statement.
+
+    A first call with the same key may commit while this one waits for the lock,
+    after the statement read the keys. If this call then passes the checks, its
+    own key collides with that one and the write is retried, which sees it; if it
+    fails them, the key is read again first, so that it is replayed, not refused.
+    """
+    issue, recalled = await _lock(issue_id, field, key)
+    if recalled is not None:
+        return issue, recalled
+    try:
+        check_version(issue, expected_version)
+        check_active(issue, field)
+    except DomainError:
+        if (recalled := await key.recall()) is None:
+            raise
+    return issue, recalled
+
+
+async def _lock(
+    issue_id: int, field: str, key: Idempotency | None
+) -> tuple[Issue, Recalled]:
     statement = Statement()
-    lock = "" if statement.is_sqlite else " FOR UPDATE"
+    columns, join = key.recall_join(statement) if key else ("", "")
+    lock = "" if statement.is_sqlite else " FOR UPDATE OF i"
     rows = await statement.fetch(
-        f"SELECT * FROM issue WHERE id = {statement.param(issue_id)}{lock}"
+        f"SELECT i.*{columns} FROM issue i{join} "
+        f"WHERE i.id = {statement.param(issue_id)}{lock}"
     )
     if not rows:
         raise NotFoundError(field, "Issue", issue_id)
-    return hydrate(Issue, rows[0])
+    recalled = key.recalled(rows[0]) if key else None
+    return hydrate(Issue, rows[0]), recalled
 
 
 async def find_relationship(relationship_id: int) -> Relationship:
@@ -99,23 +142,65 @@ def check_active(issue: Issue, field: str = "issue_id") -> None:
         )
 
 
-async def bump(issue: Issue, moves: int = 1, **changes: Any) -> None:
-    """Apply changes and move the version on by `moves` (one per write the
-    transaction made), only if nobody else moved it meanwhile."""
-    changes = {**changes, "version": issue.version + moves, "updated_at": now()}
-    statement = Statement()
-    assignments = ", ".join(
-        f"{name} = {statement.param(_stored(name, value))}"
-        for name, value in changes.items()
-    )
-    matched = await statement.fetch(
-        f"UPDATE issue SET {assignments} WHERE id = {statement.param(issue.id)} "
-        f"AND version = {statement.param(issue.version)} RETURNING id"
-    )
-    if not matched:
-        raise StaleReadError(issue.id)
-    for name, value in changes.items():
-        setattr(issue, name, value)
+@dataclass(frozen=True)
+class Bump:
+    """An issue's changes and its next version, set by one compare-and-set UPDATE
+    that matches no row if anybody else moved the version meanwhile.
+
+    With `rederive_status`, the UPDATE also sets the status the history now gives
+    (models/derived_status.py): it sees the rows earlier statements of the
+    transaction wrote, but not rows written by the statement it is part of.
+    """
+
+    issue: Issue
+    changes: dict[str, Any]
+    rederive_status: bool = False
+
+    def sql(self, statement: Statement) -> str:
+        """The UPDATE, its values collected by `statement`; it returns the status."""
+        assignments = [
+            f"{name} = {statement.param(stored(Issue, name, value))}"
+            for name, value in self.changes.items()
+        ]
+        if self.rederive_status:
+            status = current_status_sql(statement, self.issue.id)
+            assignments.append(f"status = {status}")
+        return (
+            f"UPDATE issue SET {', '.join(assignments)} "
+            f"WHERE id = {statement.param(self.issue.id)} "
+            f"AND version = {statement.param(self.issue.version)} RETURNING status"
+        )
+
+    async def run(self) -> None:
+        """Run the UPDATE on its own."""
+        statement = Statement()
+        self.apply(await statement.fetch(self.sql(statement)))
+
+    def apply(self, returned: list[dict[str, Any]]) -> None:
+        """Update the issue from what the UPDATE returned, or StaleReadError."""
+        if not returned:
+            raise StaleReadError(self.issue.id)
+        status = returned[0]["status"]
+        derived = {"status": None if status is None else IssueStatus(status)}
+        for name, value in {**self.changes, **derived}.items():
+            setattr(self.issue, name, value)
+
+
+def bump_of(
+    issue: Issue, moves: int = 1, *, rederive_status: bool = False, **changes: Any
+) -> Bump:
+    """Changes to apply and the version moved on by `moves` (one per write the
+    transaction made)."""
+    version = {"version": issue.version + moves, "updated_at": now()}
+    return Bump(issue, {**changes, **version}, rederive_status)
+
+
+async def bump(
+    issue: Issue, moves: int = 1, *, rederive_status: bool = False, **changes: Any
+) -> None:
+    """Apply changes and move the version on by `moves`, only if nobody else
+    moved it meanwhile (StaleReadError otherwise)."""
+    await bump_of(issue, moves, rederive_status=rederive_status, **changes).run()
 
 
 async def mark_retracted(
@@ -141,8 +226,3 @@ async def mark_retracted(
             field, f"This {noun} is already retracted.", UserErrorCode.ALREADY_RETRACTED
         )
     row.update_from_dict({**retraction, "retracted_by": actor})
-
-
-def _stored(name: str, value: Any) -> Any:
-    """A value as the ORM would store it in the issue's column of that name."""
-    return Issue._meta.fields_map[name].to_db_value(value, Issue)

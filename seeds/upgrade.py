@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from models.derived_status import current_status
 from models.enums import IssueCategory
 from models.issue import Issue, join_countries
 from models.position import Position
@@ -97,7 +96,7 @@ async def upgrade_issue(
     report.issues_refreshed += int(bool(changes))
     moves = writes.total + said.total + int(bool(changes))
     if moves:
-        await bump(issue, moves, status=await current_status(issue.id), **changes)
+        await bump(issue, moves, rederive_status=True, **changes)
     return True
 
 

@@ -58,7 +58,7 @@ async def test_a_cancelled_mutation_writes_nothing(
     # given a status update whose transaction would stall after its first writes
     issue = await Issue.get(slug="border-peace-normalisation")
     before = await snapshot()
-    monkeypatch.setattr(status_operations, "current_status", stall)
+    monkeypatch.setattr(status_operations, "finish_with_entry", stall)
 
     # when it is posted
     given = {

@@ -265,7 +265,7 @@ async def test_a_full_postgresql_disk_is_reported_by_its_sqlstate(
     seeded_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     editor, issue_id = await _editor_and_issue(seeded_url)
-    monkeypatch.setattr(status_operations, "current_status", disk_full)
+    monkeypatch.setattr(status_operations, "finish_with_entry", disk_full)
     async with client_over(seeded_url) as http:
         before = await snapshot()
         response = await _refused_post(http, editor, issue_id, GRAPHQL_RESPONSE)

@@ -7,13 +7,16 @@ writer at a time.
 
 import asyncio
 from datetime import date
+from typing import Any
 
 import pytest
 from tortoise.context import TortoiseContext
 
+from models import status_operations
 from models.derived_status import current_status
 from models.enums import IssueStatus
 from models.errors import VersionConflictError
+from models.feed import finish_with_entry
 from models.issue import Issue
 from models.status_operations import UpdateWritten, post_status_update
 from models.status_update import StatusUpdate
@@ -93,4 +96,34 @@ async def test_concurrent_updates_on_one_version_have_one_winner(
     assert stored.version == 3
     assert await StatusUpdate.filter(issue_id=issue.id).count() == 2
     assert stored.status == winners[0].update.status
+    assert len(events.events) == 1
+
+
+async def test_a_retry_sent_while_its_first_call_commits_replays_it(
+    empty_db: TortoiseContext, monkeypatch: pytest.MonkeyPatch, events: EventRecorder
+) -> None:
+    # given an issue at version 2, and a first call that is slow to commit, so
+    # that its retry waits for the issue's lock while it finishes
+    issue = await make_issue(history=[(date(2024, 6, 1), IssueStatus.PROPOSED)])
+    finishing: list[int] = []
+
+    async def slow_first(*args: Any, **kwargs: Any) -> int:
+        finishing.append(1)
+        if len(finishing) == 1:
+            await asyncio.sleep(0.2)
+        return await finish_with_entry(*args, **kwargs)
+
+    monkeypatch.setattr(status_operations, "finish_with_entry", slow_first)
+
+    # when the same call (key and expected version) is sent twice at once
+    first, retry = await asyncio.gather(
+        post(issue, 1, expected_version=2, idempotency_key="once", publish=events),
+        post(issue, 1, expected_version=2, idempotency_key="once", publish=events),
+    )
+
+    # then the retry replays the first call's update instead of refusing it
+    assert (first.replayed, retry.replayed) == (False, True)
+    assert first.update.id == retry.update.id
+    assert await StatusUpdate.filter(issue_id=issue.id).count() == 2
+    assert (await Issue.get(id=issue.id)).version == 3
     assert len(events.events) == 1

@@ -1,15 +1,19 @@
 """The update feed: one entry per recording and retraction, in commit order."""
 
 import asyncio
+import random
 from datetime import date
+from typing import Any
 
 import pytest
 from tortoise.context import TortoiseContext
 
+from models import status_operations
 from models.enums import FeedKind, IssueStatus
 from models.errors import InvalidInputError, NotFoundError
 from models.feed import (
     FeedScope,
+    finish_with_entry,
     latest_position,
     position_of,
     read_feed,
@@ -203,3 +207,45 @@ async def test_positions_become_visible_in_increasing_order(
 
     # then the reader saw every position, each once, never one below a later one
     assert seen == sorted(feed_position(w) for w in written)
+
+
+@pytest.mark.postgres_only  # SQLite runs one transaction at a time
+@pytest.mark.commits  # concurrent writers on connections of their own
+async def test_positions_stay_in_commit_order_when_commits_are_slow(
+    empty_db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given writers that each wait a little after adding their entry, before
+    # committing, and a reader that keeps a copy of every position it sees
+    issues = [await make_issue(slug=f"issue-{n}") for n in range(WRITERS)]
+    snapshots: list[list[int]] = []
+    done = asyncio.Event()
+
+    async def slow_to_commit(*args: Any, **kwargs: Any) -> int:
+        position = await finish_with_entry(*args, **kwargs)
+        await asyncio.sleep(random.uniform(0, 0.01))
+        return position
+
+    async def reader() -> None:
+        while not done.is_set():
+            snapshots.append(await _positions())
+            await asyncio.sleep(0)
+
+    monkeypatch.setattr(status_operations, "finish_with_entry", slow_to_commit)
+
+    # when 20 writers post to different issues at once while it reads
+    reading = asyncio.create_task(reader())
+    written = await asyncio.gather(*(post(i.id, "2025-01-01") for i in issues))
+    done.set()
+    await reading
+
+    # then every copy holds every position below the highest it holds
+    final = sorted(feed_position(w) for w in written)
+    assert await _positions() == final
+    assert len(snapshots) > 1
+    for seen in snapshots:
+        assert seen == [p for p in final if p <= max(seen, default=0)]
+
+
+async def _positions() -> list[int]:
+    found = await FeedEntry.all().order_by("id").values_list("id", flat=True)
+    return [int(position) for position in found]  # type: ignore[call-overload]

@@ -21,6 +21,7 @@ from models.errors import (
     VersionConflictError,
 )
 from models.events import Event
+from models.idempotency import Idempotency, Recalled
 from models.issue import Issue
 from models.issue_operations import set_archived
 from models.status_operations import (
@@ -29,7 +30,7 @@ from models.status_operations import (
     retract_status_update,
 )
 from models.status_update import StatusUpdate
-from models.transactions import lock_issue
+from models.transactions import lock_for_write
 from models.validation import Source, latest_today
 from tests.conftest import EventRecorder
 from tests.factories import make_issue
@@ -414,14 +415,16 @@ async def test_an_update_retried_after_a_stale_read_is_stored_once(
     issue = await make_issue(history=[(date(2024, 6, 1), IssueStatus.PROPOSED)])
     reads: list[int] = []
 
-    async def stale_on_first_read(issue_id: int, field: str = "issue_id") -> Issue:
-        read = await lock_issue(issue_id, field)
+    async def stale_on_first_read(
+        issue_id: int, key: Idempotency, expected: int | None, field: str = "issue_id"
+    ) -> tuple[Issue, Recalled]:
+        read, recalled = await lock_for_write(issue_id, key, expected, field)
         if not reads:
             read.version -= 1
         reads.append(issue_id)
-        return read
+        return read, recalled
 
-    monkeypatch.setattr(status_operations, "lock_issue", stale_on_first_read)
+    monkeypatch.setattr(status_operations, "lock_for_write", stale_on_first_read)
 
     # when
     written = await post(issue.id, "2024-07-01", IssueStatus.RESOLVED, publish=events)
