@@ -143,9 +143,11 @@ async def _grouped(
     return [results[key] for key in keys]
 
 
-async def _status_update_pages(
+async def status_update_pages(
     keys: list[StatusUpdatePageKey],
 ) -> list[Page[models.StatusUpdate]]:
+    """The pages of updates asked for by these keys, in their order."""
+
     async def load(key: StatusUpdatePageKey, ids: list[int]) -> dict[int, Any]:
         source = UPDATES_OF_ISSUE if key.include_retracted else LIVE_UPDATES_OF_ISSUE
         ordering = history_ordering(descending=key.descending)
@@ -293,7 +295,7 @@ class Loaders:
     )
     status_update_page_by_issue: DataLoader[
         StatusUpdatePageKey, Page[models.StatusUpdate]
-    ] = field(default_factory=lambda: DataLoader(_status_update_pages))
+    ] = field(default_factory=lambda: DataLoader(status_update_pages))
     meeting_page_by_issue: DataLoader[MeetingPageKey, Page[models.Meeting]] = field(
         default_factory=lambda: DataLoader(_meeting_pages)
     )

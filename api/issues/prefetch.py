@@ -8,7 +8,6 @@ the page is being returned, and so lets the nested fields answer from loaded
 data without awaiting anything.
 """
 
-import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,7 +25,7 @@ from graphql.execution.values import VariableValues, get_argument_values
 
 from api.context import Context
 from api.core.enums import SortDirection
-from api.core.loaders import StatusUpdatePageKey
+from api.core.loaders import StatusUpdatePageKey, status_update_pages
 from api.core.relay import Connection, page_request
 from api.issues.types import LATEST, Issue
 from models.errors import DomainError
@@ -52,11 +51,16 @@ async def prefetch_issue_fields(info: strawberry.Info[Context], pks: list[int]) 
             keys.update(StatusUpdatePageKey(pk, LATEST, descending=True) for pk in pks)
         elif name == "updates" and (found := _page_key(raw, field)) is not None:
             keys.update(found(pk) for pk in pks)
-    if keys:
-        loader = info.context.loaders.status_update_page_by_issue
-        loads = [loader.load(key) for key in keys]
-        # A failed batch is reported by the fields that read it, with their path.
-        await asyncio.gather(*loads, return_exceptions=True)
+    loader = info.context.loaders.status_update_page_by_issue
+    wanted = [key for key in keys if loader.cache_map.get(key) is None]
+    if not wanted:
+        return
+    try:
+        pages = await status_update_pages(wanted)
+    except Exception:
+        return  # the fields load their pages again, and report a failure with it
+    # Primed as loaded, the pages cost the fields no future to wait on.
+    loader.prime_many(dict(zip(wanted, pages, strict=True)))
 
 
 def _issue_fields(info: GraphQLResolveInfo[Any]) -> Iterator[FieldNode]:
