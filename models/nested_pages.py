@@ -7,7 +7,7 @@ the same number of statements as a page of 5.
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic
 
@@ -68,8 +68,8 @@ async def _pages_of(
         f"AND {source.parent_column} IN ({parents_sql})) ranked "
         f"WHERE rn <= {limit_sql} ORDER BY parent_id, rn"
     )
-    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in await statement.fetch(sql):
+    grouped: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in await statement.rows(sql):
         grouped[row["parent_id"]].append(row)
     outside = await _parents_with_rows_outside(source, parent_ids, ordering, request)
     pages: dict[int, Page[ModelT]] = {}
@@ -87,7 +87,7 @@ async def _pages_of(
 
 def _page(
     model: type[ModelT],
-    rows: list[dict[str, Any]],
+    rows: list[Mapping[str, Any]],
     ordering: Ordering,
     request: PageRequest,
     has_rows_outside: bool,
@@ -100,7 +100,7 @@ def _page(
     return Page(kept, ordering, has_more, has_rows_outside)
 
 
-def hydrate(model: type[ModelT], row: dict[str, Any]) -> ModelT:
+def hydrate(model: type[ModelT], row: Mapping[str, Any]) -> ModelT:
     """Turn a raw row into a model instance, converting values as the ORM would."""
     instance: ModelT = model._init_from_db(**row)
     return instance

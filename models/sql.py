@@ -4,11 +4,11 @@ Parameters are appended in the order their markers appear in the text, so `?`
 (SQLite) and `$n` (PostgreSQL) both line up.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from models.database import dialect, fetch_all
+from models.database import dialect, fetch_all, fetch_rows
 
 
 class Statement:
@@ -38,3 +38,7 @@ class Statement:
     async def fetch(self, sql: str) -> list[dict[str, Any]]:
         """Run the statement with the values collected for it."""
         return await fetch_all(sql, self.values)
+
+    async def rows(self, sql: str) -> Sequence[Mapping[str, Any]]:
+        """Run the statement; its rows as the driver gives them (read-only)."""
+        return await fetch_rows(sql, self.values)

@@ -1,7 +1,7 @@
 """The schema assembled: root types, extensions, exception handlers; its SDL."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
@@ -25,6 +25,7 @@ from api.issues.types import Issue
 from api.meetings.types import Meeting
 from api.positions.types import Position
 from api.relationships.types import Relationship
+from api.schema.direct_execution import direct_or_full
 from api.schema.mutation import Mutation
 from api.schema.query import Query
 from api.schema.subscription import Subscription
@@ -70,6 +71,11 @@ class BilateralSchema(strawberry.Schema):
         # Client mistakes are answers, not incidents; MaskUnexpectedErrors logs the
         # unexpected ones once, with the request id.
         return None
+
+    def _get_execute_function(self) -> Callable[..., Any]:
+        # Plain queries run directly (api.schema.direct_execution); anything else,
+        # or any query that fails, through graphql-core.
+        return direct_or_full(super()._get_execute_function())
 
     def _get_middleware_manager(
         self, extensions: list[SchemaExtension]
