@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic
 
+from models.hydration import Hydration
 from models.pagination import Keyset, ModelT, Ordering, Page, PageRequest
 from models.sql import Statement
 
@@ -74,9 +75,10 @@ async def _pages_of(
     outside = await _parents_with_rows_outside(source, parent_ids, ordering, request)
     pages: dict[int, Page[ModelT]] = {}
     built = 0
+    hydration = Hydration.of(source.model)
     for parent in parent_ids:
         rows = grouped[parent]
-        pages[parent] = _page(source.model, rows, ordering, request, parent in outside)
+        pages[parent] = _page(hydration, rows, ordering, request, parent in outside)
         built += len(rows)
         if built >= YIELD_EVERY_ROWS:
             # Building thousands of rows takes a while: let other requests run.
@@ -86,14 +88,14 @@ async def _pages_of(
 
 
 def _page(
-    model: type[ModelT],
+    hydration: Hydration[ModelT],
     rows: list[Mapping[str, Any]],
     ordering: Ordering,
     request: PageRequest,
     has_rows_outside: bool,
 ) -> Page[ModelT]:
     has_more = len(rows) > request.size
-    kept = [hydrate(model, row) for row in rows[: request.size]]
+    kept = [hydration(row) for row in rows[: request.size]]
     if request.backwards:
         kept.reverse()
         return Page(kept, ordering, has_rows_outside, has_more)
@@ -102,8 +104,7 @@ def _page(
 
 def hydrate(model: type[ModelT], row: Mapping[str, Any]) -> ModelT:
     """Turn a raw row into a model instance, converting values as the ORM would."""
-    instance: ModelT = model._init_from_db(**row)
-    return instance
+    return Hydration.of(model)(row)
 
 
 def _order_sql(alias: str, ordering: Ordering, *, reverse: bool) -> str:

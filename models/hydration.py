@@ -1,0 +1,56 @@
+"""Raw rows made into model instances as the ORM makes them, without its
+keyword call: the conversions are looked up once per model and statement, then
+each row is read by column name (a driver's row or a dictionary alike)."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from tortoise.models import Model
+
+ModelT = TypeVar("ModelT", bound=Model)
+# A column, the attribute it fills, and how its value is converted (None: as is).
+Column = tuple[str, str, Callable[[Any], Any] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Hydration(Generic[ModelT]):
+    """How rows of one model's table become instances of it."""
+
+    model: type[ModelT]
+    columns: tuple[Column, ...]
+    custom_generated_pk: bool
+
+    @classmethod
+    def of(cls, model: type[ModelT]) -> "Hydration[ModelT]":
+        """The ORM's own conversions for this model on the current database."""
+        meta = model._meta
+        columns: list[Column] = [
+            (key, name, None) for key, name, _ in meta.db_native_fields
+        ]
+        columns += [
+            (key, name, f.field_type) for key, name, f in meta.db_default_fields
+        ]
+        columns += [
+            (key, name, f.to_python_value) for key, name, f in meta.db_complex_fields
+        ]
+        generated = meta.db_pk_column not in meta.generated_db_fields
+        return cls(model, tuple(columns), generated)
+
+    def __call__(self, row: Mapping[str, Any]) -> ModelT:
+        """One instance, as `Model._init_from_db` would make it from this row."""
+        instance = self.model.__new__(self.model)
+        values = instance.__dict__
+        values["_partial"] = False
+        values["_saved_in_db"] = True
+        values["_custom_generated_pk"] = self.custom_generated_pk
+        values["_await_when_save"] = {}
+        try:
+            for key, name, convert in self.columns:
+                value = row[key]
+                values[name] = (
+                    value if convert is None or value is None else convert(value)
+                )
+        except KeyError:
+            return self.model._init_from_db(**dict(row))  # a partial row
+        return instance

@@ -1,0 +1,42 @@
+"""Rows made into instances without the ORM's keyword call are the instances the
+ORM makes, on either database and from a driver's row or a dictionary."""
+
+import pytest
+from tortoise import connections
+from tortoise.context import TortoiseContext
+from tortoise.models import Model
+
+import models
+from models.hydration import Hydration
+
+TABLES = [
+    (models.StatusUpdate, "status_update"),
+    (models.Issue, "issue"),
+    (models.Position, "position"),
+    (models.Meeting, "meeting"),
+    (models.Relationship, "relationship"),
+]
+
+
+@pytest.mark.parametrize(("model", "table"), TABLES)
+async def test_an_instance_is_the_orms_own(
+    seeded_db: TortoiseContext, model: type[Model], table: str
+) -> None:
+    _, rows = await connections.get("default").execute_query(f"SELECT * FROM {table}")
+    assert rows
+    hydration = Hydration.of(model)
+    for row in rows:
+        made = hydration(row)
+        expected = model._init_from_db(**dict(row))
+        assert type(made) is model
+        assert vars(made) == vars(expected)
+        assert vars(hydration(dict(row))) == vars(expected)
+
+
+async def test_a_partial_row_is_made_as_the_orm_makes_it(
+    seeded_db: TortoiseContext,
+) -> None:
+    row = {"id": 1, "slug": "india-china"}
+    made = Hydration.of(models.Relationship)(row)
+    assert vars(made) == vars(models.Relationship._init_from_db(**row))
+    assert made._partial
