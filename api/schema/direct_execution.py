@@ -83,17 +83,19 @@ def direct_or_full(full: Execute) -> Execute:
     or any query that fails, through `full` (graphql-core's execute)."""
 
     def execute(schema: GraphQLSchema, document: DocumentNode, **options: Any) -> Any:
-        middleware = options.get("middleware")
-        if middleware is not None and getattr(middleware, "middlewares", None):
-            return full(schema, document, **options)  # paced: every field is wrapped
         operation = _operation(document, options.get("operation_name"))
         if operation is None or operation.operation is not OperationType.QUERY:
             return full(schema, document, **options)
+        middleware = options.get("middleware")
         given = options.get("variable_values") or {}
         variables = get_variable_values(
             schema, operation.variable_definitions or (), given
         )
-        if not isinstance(variables, VariableValues):
+        # Paced (every field wrapped) or refused for its variables: graphql-core.
+        if getattr(middleware, "middlewares", None) or not isinstance(
+            variables, VariableValues
+        ):
+            COUNTS.full += 1
             return full(schema, document, **options)
         run = DirectRun(schema, document, operation, variables, options)
         return _direct_then_full(run, lambda: full(schema, document, **options))

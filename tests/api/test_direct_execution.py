@@ -2,17 +2,21 @@
 what graphql-core answers; anything not covered, and any failure, is answered by
 graphql-core."""
 
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import orjson
 import pytest
+from tortoise.context import TortoiseContext
 
+from api.app import create_app
 from api.core.relay import global_id
 from api.schema import direct_execution
 from api.schema.direct_execution import COUNTS, NotDirectError
 from api.settings import Settings
 from models.issue import Issue
+from tests.conftest import QueryCounter
 
 BOARD = """
 query Board($first: Int) {
@@ -92,13 +96,17 @@ CASES: list[tuple[str, dict[str, Any]]] = [
 async def test_a_direct_answer_is_graphql_cores_byte_for_byte(
     client: httpx.AsyncClient,
     monkeypatch: pytest.MonkeyPatch,
+    sql_queries: QueryCounter,
     query: str,
     variables: dict[str, Any],
 ) -> None:
     direct = await answer(client, query, **variables)
+    statements = sql_queries.count
     monkeypatch.setattr(direct_execution.DirectRun, "data", _refuse)
     full = await answer(client, query, **variables)
     assert direct == full
+    # and its loaders batched as graphql-core's did: as many statements
+    assert statements == sql_queries.count - statements
 
 
 async def _refuse(run: direct_execution.DirectRun) -> dict[str, Any]:
@@ -111,6 +119,21 @@ async def test_plain_queries_are_answered_directly(client: httpx.AsyncClient) ->
     for query, variables in CASES[:4]:
         await answer(client, query, **variables)
     assert (COUNTS.direct - before[0], COUNTS.full - before[1]) == (4, 0)
+
+
+async def test_an_expensive_operation_is_paced_by_graphql_core(
+    seeded_db: TortoiseContext,
+) -> None:
+    # given an app where every operation is expensive, so its lists are paced
+    settings = replace(Settings.from_environment({}), heavy_cost=1)
+    app = create_app(settings, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        before = COUNTS.direct, COUNTS.full
+        data = orjson.loads(await answer(http, BOARD, first=5))
+
+    assert len(data["data"]["issues"]["nodes"]) == 5
+    assert (COUNTS.direct - before[0], COUNTS.full - before[1]) == (0, 1)
 
 
 async def test_what_is_not_covered_goes_to_graphql_core(
