@@ -32,7 +32,7 @@ class Hydration(Generic[ModelT]):
             (key, name, f.field_type) for key, name, f in meta.db_default_fields
         ]
         columns += [
-            (key, name, f.to_python_value) for key, name, f in meta.db_complex_fields
+            (key, name, _converter(f)) for key, name, f in meta.db_complex_fields
         ]
         generated = meta.db_pk_column not in meta.generated_db_fields
         return cls(model, tuple(columns), generated)
@@ -54,3 +54,21 @@ class Hydration(Generic[ModelT]):
         except KeyError:
             return self.model._init_from_db(**dict(row))  # a partial row
         return instance
+
+
+def _converter(field: Any) -> Callable[[Any], Any]:
+    """The field's conversion; for an enum, its members looked up by value first."""
+    enum_type = getattr(field, "enum_type", None)
+    members = getattr(enum_type, "_value2member_map_", None)
+    if not isinstance(members, dict):
+        return field.to_python_value  # type: ignore[no-any-return]
+    convert = field.to_python_value
+
+    def member(value: Any) -> Any:
+        found = members.get(value, _NOT_A_VALUE)
+        return convert(value) if found is _NOT_A_VALUE else found
+
+    return member
+
+
+_NOT_A_VALUE = object()

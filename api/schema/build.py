@@ -62,6 +62,7 @@ class BilateralSchema(strawberry.Schema):
     error at ERROR level."""
 
     documents: Documents
+    _execute: Callable[..., Any] | None = None
 
     def process_errors(
         self,
@@ -75,7 +76,9 @@ class BilateralSchema(strawberry.Schema):
     def _get_execute_function(self) -> Callable[..., Any]:
         # Plain queries run directly (api.schema.direct_execution); anything else,
         # or any query that fails, through graphql-core.
-        return direct_or_full(super()._get_execute_function())
+        if self._execute is None:
+            self._execute = direct_or_full(super()._get_execute_function(), self)
+        return self._execute
 
     def _get_middleware_manager(
         self, extensions: list[SchemaExtension]

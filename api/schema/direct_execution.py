@@ -57,6 +57,7 @@ from graphql.execution.values import (
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import convert_arguments
 
 Execute = Callable[..., Any]
 INCLUSION = frozenset({GraphQLSkipDirective.name, GraphQLIncludeDirective.name})
@@ -78,9 +79,13 @@ class Counts:
 COUNTS = Counts()
 
 
-def direct_or_full(full: Execute) -> Execute:
+def direct_or_full(full: Execute, strawberry_schema: Any) -> Execute:
     """An execute function that runs a plain query directly and anything else,
-    or any query that fails, through `full` (graphql-core's execute)."""
+    or any query that fails, through `full` (graphql-core's execute).
+
+    `strawberry_schema` lends its configuration, to call resolvers as it would.
+    """
+    resolvers = Resolvers(strawberry_schema)
 
     def execute(schema: GraphQLSchema, document: DocumentNode, **options: Any) -> Any:
         operation = _operation(document, options.get("operation_name"))
@@ -97,7 +102,7 @@ def direct_or_full(full: Execute) -> Execute:
         ):
             COUNTS.full += 1
             return full(schema, document, **options)
-        run = DirectRun(schema, document, operation, variables, options)
+        run = DirectRun(schema, document, operation, variables, options, resolvers)
         return _direct_then_full(run, lambda: full(schema, document, **options))
 
     return execute
@@ -139,6 +144,9 @@ class Planned:
     nodes: list[FieldNode]
     arguments: dict[str, Any]
     attribute: str | None  # read as this attribute when the field has no resolver
+    # Calls the field's resolver with its arguments converted once, or None to
+    # call it through Strawberry's wrapper (permissions, extensions, handlers).
+    call: Callable[[Any, Any], Any] | None = None
     # How a leaf read as an attribute is serialised, and whether it may be null.
     serialize: Callable[[Any], Any] | None = None
     nullable: bool = True
@@ -167,8 +175,10 @@ class DirectRun:
         operation: OperationDefinitionNode,
         variables: VariableValues,
         options: dict[str, Any],
+        resolvers: "Resolvers",
     ) -> None:
         self.schema = schema
+        self.resolvers = resolvers
         self.operation = operation
         self.variables = variables
         self.context = options.get("context_value")
@@ -273,6 +283,8 @@ class DirectRun:
             None,
             self.operation_extensions or {},
         )
+        if entry.call is not None:
+            return entry.call(source, info)
         resolver = definition.resolve
         if resolver is None:
             raise NotDirectError
@@ -381,6 +393,8 @@ class DirectRun:
             raise NotDirectError  # introspection, or not in this type
         arguments = get_argument_values(definition, nodes[0], self.variables)
         planned = Planned(key, definition, nodes, arguments, _attribute(definition))
+        if planned.attribute is None:
+            planned.call = self.resolvers.direct_call(definition, arguments)
         kind = definition.type
         planned.nullable = not isinstance(kind, GraphQLNonNull)
         named = get_named_type(kind)
@@ -396,6 +410,51 @@ class DirectRun:
         else:
             raise NotDirectError  # an interface or union: graphql-core resolves it
         return planned
+
+
+class Resolvers:
+    """Strawberry's way of calling a resolver, with the arguments of a planned
+    field converted once rather than on every call."""
+
+    def __init__(self, strawberry_schema: Any) -> None:
+        self.config = strawberry_schema.config
+        self.converter = strawberry_schema.schema_converter
+
+    def direct_call(
+        self, definition: GraphQLField, arguments: dict[str, Any]
+    ) -> Callable[[Any, Any], Any] | None:
+        """How to call the field's resolver directly, or None when Strawberry
+        must (field extensions, permissions, exception handlers)."""
+        field: Any = (definition.extensions or {}).get(BACKREF)
+        resolver = getattr(field, "base_resolver", None)
+        if resolver is None or field.extensions:
+            return None
+        if self.converter._get_field_exception_handlers(field):
+            return None
+        converted = convert_arguments(
+            arguments,
+            field.arguments,
+            scalar_registry=self.converter.scalar_registry,
+            config=self.config,
+        )
+        info_class = self.config.info_class
+        takes_self = resolver.self_parameter is not None
+        source_names = [
+            parameter.name
+            for parameter in (resolver.parent_parameter, resolver.root_parameter)
+            if parameter is not None
+        ]
+        info_name = resolver.info_parameter.name if resolver.info_parameter else None
+
+        def call(source: Any, raw_info: Any) -> Any:
+            kwargs = dict(converted)
+            for name in source_names:
+                kwargs[name] = source
+            if info_name is not None:
+                kwargs[info_name] = info_class(_raw_info=raw_info, _field=field)
+            return resolver(source, **kwargs) if takes_self else resolver(**kwargs)
+
+        return call
 
 
 def _serialized(serialize: Callable[[Any], Any], value: Any) -> Any:
