@@ -4,9 +4,7 @@ per-field machinery.
 graphql-core completes every field of every item through several calls, a
 resolve-info record and an awaitable check; a board of 50 issues is some 1,300
 fields, and that machinery costs more than reading the rows. A query is planned
-here per request instead: each selection set is collected once per object type
-(fragments spread, `@skip`/`@include` applied, fields merged by response key)
-and each field's arguments are coerced once, not once per item. Then values are
+once per request instead (api.schema.direct_plan), then its values are
 completed in plain loops: a field without a resolver is read as an attribute, a
 resolver is called exactly as graphql-core calls it, leaves are serialised by
 their types. Awaitable results of one round are gathered together, so loaders
@@ -23,49 +21,29 @@ attempt loaded.
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
     DocumentNode,
-    FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLField,
-    GraphQLIncludeDirective,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
-    GraphQLSkipDirective,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
-    SelectionSetNode,
-    get_named_type,
-    is_abstract_type,
     is_leaf_type,
-    type_from_ast,
 )
 from graphql.execution import ExecutionResult
-from graphql.execution.values import (
-    VariableValues,
-    get_argument_values,
-    get_variable_values,
-)
+from graphql.execution.values import VariableValues, get_variable_values
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.arguments import convert_arguments
+
+from api.schema.direct_plan import NotDirectError, Planned, Planner, Resolvers
 
 Execute = Callable[..., Any]
-INCLUSION = frozenset({GraphQLSkipDirective.name, GraphQLIncludeDirective.name})
-BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
-
-
-class NotDirectError(Exception):
-    """The operation needs graphql-core: something here is not covered, or failed."""
 
 
 @dataclass
@@ -136,24 +114,6 @@ def _operation(
 
 
 @dataclass
-class Planned:
-    """One response key of a selection set: its field, nodes and arguments."""
-
-    key: str
-    definition: GraphQLField | None  # None: __typename
-    nodes: list[FieldNode]
-    arguments: dict[str, Any]
-    attribute: str | None  # read as this attribute when the field has no resolver
-    # Calls the field's resolver with its arguments converted once, or None to
-    # call it through Strawberry's wrapper (permissions, extensions, handlers).
-    call: Callable[[Any, Any], Any] | None = None
-    # How a leaf read as an attribute is serialised, and whether it may be null.
-    serialize: Callable[[Any], Any] | None = None
-    nullable: bool = True
-    children: dict[str, "list[Planned]"] = field(default_factory=dict)
-
-
-@dataclass
 class _Pending:
     """A value still awaited, and where its completion goes."""
 
@@ -178,7 +138,6 @@ class DirectRun:
         resolvers: "Resolvers",
     ) -> None:
         self.schema = schema
-        self.resolvers = resolvers
         self.operation = operation
         self.variables = variables
         self.context = options.get("context_value")
@@ -190,6 +149,7 @@ class DirectRun:
             for definition in document.definitions
             if isinstance(definition, FragmentDefinitionNode)
         }
+        self.planner = Planner(schema, self.fragments, variables, resolvers)
         self.pending: list[_Pending] = []
 
     async def data(self) -> dict[str, Any]:
@@ -197,7 +157,7 @@ class DirectRun:
         root_type = self.schema.query_type
         if root_type is None:
             raise NotDirectError
-        planned = self.plan(root_type, [self.operation.selection_set])
+        planned = self.planner.plan(root_type, [self.operation.selection_set])
         data: dict[str, Any] = {}
         self.fill(data, self.root_value, root_type, planned, None)
         while self.pending:
@@ -322,156 +282,9 @@ class DirectRun:
         self.fill(data, value, kind, planned, path)
         return data
 
-    def plan(
-        self, parent: GraphQLObjectType, selection_sets: list[SelectionSetNode | None]
-    ) -> list[Planned]:
-        """The fields of these selection sets on `parent`, merged by response key."""
-        grouped: dict[str, list[FieldNode]] = {}
-        seen: set[str] = set()
-        for selection_set in selection_sets:
-            self.collect(parent, selection_set, grouped, seen)
-        return [self.planned(parent, key, nodes) for key, nodes in grouped.items()]
-
-    def collect(
-        self,
-        parent: GraphQLObjectType,
-        selection_set: SelectionSetNode | None,
-        grouped: dict[str, list[FieldNode]],
-        seen: set[str],
-    ) -> None:
-        for selection in selection_set.selections if selection_set else ():
-            if not self.included(selection):
-                continue
-            if isinstance(selection, FieldNode):
-                key = selection.alias.value if selection.alias else selection.name.value
-                grouped.setdefault(key, []).append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                if self.applies(selection.type_condition, parent):
-                    self.collect(parent, selection.selection_set, grouped, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if getattr(selection, "arguments", None) or fragment is None:
-                    raise NotDirectError
-                if name in seen or not self.applies(fragment.type_condition, parent):
-                    continue
-                seen.add(name)
-                self.collect(parent, fragment.selection_set, grouped, seen)
-
-    def included(self, node: Any) -> bool:
-        """Whether @skip and @include keep this node (other directives: not here)."""
-        directives = node.directives or ()
-        if any(d.name.value not in INCLUSION for d in directives):
-            raise NotDirectError
-        for directive in directives:
-            definition = (
-                GraphQLSkipDirective
-                if directive.name.value == GraphQLSkipDirective.name
-                else GraphQLIncludeDirective
-            )
-            condition = get_argument_values(definition, directive, self.variables)
-            if condition["if"] == (definition is GraphQLSkipDirective):
-                return False
-        return True
-
-    def applies(self, condition: Any, parent: GraphQLObjectType) -> bool:
-        if condition is None:
-            return True
-        wanted = type_from_ast(self.schema, condition)
-        if wanted is parent:
-            return True
-        return is_abstract_type(wanted) and self.schema.is_sub_type(wanted, parent)
-
-    def planned(
-        self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]
-    ) -> Planned:
-        name = nodes[0].name.value
-        if name == "__typename":
-            return Planned(key, None, nodes, {}, None)
-        definition = parent.fields.get(name)
-        if definition is None:
-            raise NotDirectError  # introspection, or not in this type
-        arguments = get_argument_values(definition, nodes[0], self.variables)
-        planned = Planned(key, definition, nodes, arguments, _attribute(definition))
-        if planned.attribute is None:
-            planned.call = self.resolvers.direct_call(definition, arguments)
-        kind = definition.type
-        planned.nullable = not isinstance(kind, GraphQLNonNull)
-        named = get_named_type(kind)
-        if is_leaf_type(named):
-            inner = kind.of_type if isinstance(kind, GraphQLNonNull) else kind
-            if planned.attribute is not None and is_leaf_type(inner):
-                planned.serialize = named.serialize  # a lone leaf: read, serialised
-        elif isinstance(named, GraphQLObjectType):
-            # Planned whole before anything runs: what is not covered is found
-            # before a resolver has read anything.
-            selections = [node.selection_set for node in nodes]
-            planned.children[named.name] = self.plan(named, selections)
-        else:
-            raise NotDirectError  # an interface or union: graphql-core resolves it
-        return planned
-
-
-class Resolvers:
-    """Strawberry's way of calling a resolver, with the arguments of a planned
-    field converted once rather than on every call."""
-
-    def __init__(self, strawberry_schema: Any) -> None:
-        self.config = strawberry_schema.config
-        self.converter = strawberry_schema.schema_converter
-
-    def direct_call(
-        self, definition: GraphQLField, arguments: dict[str, Any]
-    ) -> Callable[[Any, Any], Any] | None:
-        """How to call the field's resolver directly, or None when Strawberry
-        must (field extensions, permissions, exception handlers)."""
-        field: Any = (definition.extensions or {}).get(BACKREF)
-        resolver = getattr(field, "base_resolver", None)
-        if resolver is None or field.extensions:
-            return None
-        if self.converter._get_field_exception_handlers(field):
-            return None
-        converted = convert_arguments(
-            arguments,
-            field.arguments,
-            scalar_registry=self.converter.scalar_registry,
-            config=self.config,
-        )
-        info_class = self.config.info_class
-        takes_self = resolver.self_parameter is not None
-        source_names = [
-            parameter.name
-            for parameter in (resolver.parent_parameter, resolver.root_parameter)
-            if parameter is not None
-        ]
-        info_name = resolver.info_parameter.name if resolver.info_parameter else None
-
-        def call(source: Any, raw_info: Any) -> Any:
-            kwargs = dict(converted)
-            for name in source_names:
-                kwargs[name] = source
-            if info_name is not None:
-                kwargs[info_name] = info_class(_raw_info=raw_info, _field=field)
-            return resolver(source, **kwargs) if takes_self else resolver(**kwargs)
-
-        return call
-
 
 def _serialized(serialize: Callable[[Any], Any], value: Any) -> Any:
     serialized = serialize(value)
     if serialized is None or serialized is Undefined:
         raise NotDirectError  # graphql-core reports a value it cannot serialise
     return serialized
-
-
-def _attribute(definition: GraphQLField) -> str | None:
-    """The attribute a field reads when Strawberry would read just that: a field
-    without a resolver, permissions or extensions (its "basic" resolver)."""
-    resolver = definition.resolve
-    if getattr(resolver, "__name__", "") != "_get_basic_result":
-        return None
-    strawberry_field = (definition.extensions or {}).get(BACKREF)
-    if getattr(strawberry_field, "default_resolver", getattr) is not getattr:
-        return None
-    name = getattr(strawberry_field, "python_name", None)
-    return name if isinstance(name, str) else None
