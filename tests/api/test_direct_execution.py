@@ -13,7 +13,8 @@ from tortoise.context import TortoiseContext
 from api.app import create_app
 from api.core.relay import global_id
 from api.schema import direct_execution
-from api.schema.direct_execution import COUNTS, NotDirectError
+from api.schema.direct_execution import COUNTS
+from api.schema.direct_plan import NotDirectError
 from api.settings import Settings
 from models.issue import Issue
 from tests.conftest import QueryCounter
