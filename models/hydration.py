@@ -56,6 +56,11 @@ class Hydration(Generic[ModelT]):
         return instance
 
 
+def hydrate(model: type[ModelT], row: Mapping[str, Any]) -> ModelT:
+    """One raw row made into a model instance, converted as the ORM would."""
+    return Hydration.of(model)(row)
+
+
 def _converter(field: Any) -> Callable[[Any], Any]:
     """The field's conversion; for an enum, its members looked up by value first."""
     enum_type = getattr(field, "enum_type", None)

@@ -15,7 +15,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.errors import InvalidInputError, UserErrorCode
-from models.nested_pages import hydrate
+from models.hydration import hydrate
 from models.rows import insert_sql
 from models.sql import Statement
 from models.validation import clean_text

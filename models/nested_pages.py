@@ -102,11 +102,6 @@ def _page(
     return Page(kept, ordering, has_more, has_rows_outside)
 
 
-def hydrate(model: type[ModelT], row: Mapping[str, Any]) -> ModelT:
-    """Turn a raw row into a model instance, converting values as the ORM would."""
-    return Hydration.of(model)(row)
-
-
 def _order_sql(alias: str, ordering: Ordering, *, reverse: bool) -> str:
     direction = "DESC" if ordering.descending != reverse else "ASC"
     terms = [f"{alias}.{ordering.column} {direction}", f"{alias}.id {direction}"]

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from tortoise.models import Model
 
-from models.nested_pages import hydrate
+from models.hydration import hydrate
 from models.sql import Statement
 
 Row = TypeVar("Row", bound=Model)

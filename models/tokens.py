@@ -15,7 +15,7 @@ from models.api_token import ApiToken
 from models.enums import EventKind, TokenRole
 from models.errors import InvalidInputError, NotFoundError, UserErrorCode
 from models.events import Event, Publish, discard, publish_committed
-from models.nested_pages import hydrate
+from models.hydration import hydrate
 from models.sql import Statement
 from models.transactions import atomically, now
 

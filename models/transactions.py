@@ -25,9 +25,9 @@ from models.errors import (
     UserErrorCode,
     VersionConflictError,
 )
+from models.hydration import hydrate
 from models.idempotency import Idempotency, Recalled
 from models.issue import Issue
-from models.nested_pages import hydrate
 from models.relationship import Relationship
 from models.rows import stored
 from models.sql import Statement

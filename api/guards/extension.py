@@ -68,7 +68,8 @@ class PaceExpensiveOperations(SchemaExtension):
 
     def applies(self) -> bool:
         """Whether this operation is priced as expensive, so its lists are paced;
-        a cheap operation's fields then resolve without this middleware."""
+        only then is this a middleware of the operation (api.schema.build), so
+        a cheap operation's fields resolve without it."""
         context = self.execution_context.context
         price = getattr(context, "price", None)
         return price is not None and bool(context.services.gate.is_expensive(price))
@@ -76,12 +77,8 @@ class PaceExpensiveOperations(SchemaExtension):
     def resolve(
         self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
     ) -> Any:
-        context = info.context
-        price = getattr(context, "price", None)
-        pacer = context.services.gate.pacer
-        if price is None or pacer.running == 0 or not _holds_many(info):
-            return _next(root, info, *args, **kwargs)
-        if not context.services.gate.is_expensive(price):
+        pacer = info.context.services.gate.pacer
+        if pacer.running == 0 or not _holds_many(info):
             return _next(root, info, *args, **kwargs)
         return _in_turn(pacer, _next, root, info, args, kwargs)
 

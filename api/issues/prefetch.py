@@ -27,7 +27,7 @@ from api.context import Context
 from api.core.enums import SortDirection
 from api.core.loaders import StatusUpdatePageKey, status_update_pages
 from api.core.relay import Connection, page_request
-from api.issues.types import LATEST, Issue
+from api.issues.types import Issue, latest_update_key, updates_key
 from models.errors import DomainError
 from models.pagination import PaginationError
 
@@ -48,7 +48,7 @@ async def prefetch_issue_fields(info: strawberry.Info[Context], pks: list[int]) 
     for field in _issue_fields(raw):
         name = field.name.value
         if name == "latestUpdate":
-            keys.update(StatusUpdatePageKey(pk, LATEST, descending=True) for pk in pks)
+            keys.update(latest_update_key(pk) for pk in pks)
         elif name == "updates" and (found := _page_key(raw, field)) is not None:
             keys.update(found(pk) for pk in pks)
     loader = info.context.loaders.status_update_page_by_issue
@@ -118,9 +118,9 @@ def _page_key(info: GraphQLResolveInfo[Any], field: FieldNode) -> Any:
         )
     except (GraphQLError, PaginationError, DomainError):
         return None
-    descending = arguments.get("order") is SortDirection.DESC
+    order = arguments.get("order", SortDirection.ASC)
     retracted = bool(arguments.get("includeRetracted", False))
-    return lambda pk: StatusUpdatePageKey(pk, request, descending, retracted)
+    return lambda pk: updates_key(pk, request, order, retracted)
 
 
 def _variables(given: Any) -> VariableValues:

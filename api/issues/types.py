@@ -110,7 +110,7 @@ class Issue(Node):
     def latest_update(
         self, info: strawberry.Info[Context]
     ) -> Annotated["StatusUpdate", strawberry.lazy("api.status_updates.types")] | None:
-        key = StatusUpdatePageKey(self.row.pk, LATEST, descending=True)
+        key = latest_update_key(self.row.pk)
         loading = info.context.loaders.status_update_page_by_issue.load(key)
         return when_loaded(loading, _first_update)
 
@@ -145,8 +145,7 @@ class Issue(Node):
         request = page_request(first, after, last, before)
         loaders = info.context.loaders
         loaders.issue_by_id.prime(self.row.pk, self.row)
-        descending = order is SortDirection.DESC
-        key = StatusUpdatePageKey(self.row.pk, request, descending, include_retracted)
+        key = updates_key(self.row.pk, request, order, include_retracted)
         count_key = StatusUpdateCountKey(self.row.pk, include_retracted)
         return when_loaded(
             loaders.status_update_page_by_issue.load(key),
@@ -294,6 +293,19 @@ IssueOrderArgument = Annotated[
     IssueOrder | None,
     strawberry.argument(description="The order (default: slug ascending)."),
 ]
+
+
+def latest_update_key(issue_id: int) -> StatusUpdatePageKey:
+    """The page `Issue.latestUpdate` reads: the newest live update."""
+    return StatusUpdatePageKey(issue_id, LATEST, descending=True)
+
+
+def updates_key(
+    issue_id: int, request: PageRequest, order: SortDirection, include_retracted: bool
+) -> StatusUpdatePageKey:
+    """The page `Issue.updates` reads for these arguments."""
+    descending = order is SortDirection.DESC
+    return StatusUpdatePageKey(issue_id, request, descending, include_retracted)
 
 
 def _first_update(page: Page[models.StatusUpdate]) -> "StatusUpdate | None":

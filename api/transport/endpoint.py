@@ -26,7 +26,6 @@ from api.guards.gate import BusyError, Gate, RateLimitedError, rate_limit_header
 from api.guards.parsing import Admitted
 from api.guards.persisted import MalformedPersistedQueryError
 from api.guards.rate_limit import Charge
-from api.observability import metrics
 from api.observability.observation import Observation
 from api.schema.build import BilateralSchema
 from api.settings import Settings
@@ -45,7 +44,6 @@ from api.transport.http import (
 from api.transport.observed import observation_of, operation_of
 from api.transport.replays import KeptAnswer
 from api.transport.request_id import HEADER as REQUEST_ID
-from api.transport.response_cache import CacheKey
 
 ARRIVAL_POINTS = 1
 # The page a browser gets on `GET /graphql` (the playground), or None for none.
@@ -108,7 +106,7 @@ class GraphQLEndpoint:
                 checked.query, graphql_request.operation_name, checked, viewer
             )
             generation = await self.cache.generation() if key is not None else 0
-            if key is not None and (kept := self.cached(key, generation)):
+            if key is not None and (kept := self.cache.get(key, generation)):
                 # A kept answer costs what running it would, but takes no slot.
                 charge = await self.gate.charge(viewer, request, cost, paid=charge)
                 policy = policy_for(graphql_request.method, viewer)
@@ -120,8 +118,7 @@ class GraphQLEndpoint:
                 result = await self._execute(request, graphql_request, checked, charge)
         except RateLimitedError as refused:
             observation.error(ErrorCode.RATE_LIMITED)
-            error = _refusal(429, refused, rate_limit_headers(refused.charge))
-            return http_error_response(error, media_type)
+            return _rate_limited(refused, media_type)
         except BusyError as busy:
             observation.error(ErrorCode.SERVICE_UNAVAILABLE, "busy")
             error = _refusal(503, busy, rate_limit_headers(charge))
@@ -150,19 +147,12 @@ class GraphQLEndpoint:
             charge = await self.gate.charge(viewer, connection, kept.cost, paid=charge)
         except RateLimitedError as refused:
             observation.error(ErrorCode.RATE_LIMITED)
-            error = _refusal(429, refused, rate_limit_headers(refused.charge))
             media_type = negotiate(connection.headers.get("accept")) or LEGACY_JSON
-            response = http_error_response(error, media_type)
+            response = _rate_limited(refused, media_type)
             response.headers[REQUEST_ID] = request_id
             return [], response
         headers = {**rate_limit_headers(charge), REQUEST_ID: request_id}
         return [(k.lower().encode(), v.encode()) for k, v in headers.items()], None
-
-    def cached(self, key: CacheKey, generation: int) -> bytes | None:
-        """The kept answer for this key at this generation, counted as hit or miss."""
-        kept = self.cache.get(key, generation)
-        metrics.CACHE_LOOKUPS.labels("miss" if kept is None else "hit").inc()
-        return kept
 
     def check(self, graphql_request: GraphQLRequest) -> Admitted | list[GraphQLError]:
         """Refusals of a well-formed request before it runs, or what it will run.
@@ -235,6 +225,12 @@ def _mark_kept(
     request.state.kept_answer = KeptAnswer(
         generation, viewer, checked.price.cost, operation, kind
     )
+
+
+def _rate_limited(refused: RateLimitedError, media_type: str | None) -> Response:
+    """429, with the client's budget and the time to wait."""
+    error = _refusal(429, refused, rate_limit_headers(refused.charge))
+    return http_error_response(error, media_type)
 
 
 def _refusal(status: int, error: GraphQLError, headers: dict[str, str]) -> RequestError:

@@ -40,7 +40,6 @@ from api.guards.auth import viewer_of, viewer_of_credentials
 from api.guards.parsing import Admitted
 from api.guards.permissions import AuthorizationError
 from api.guards.persisted import names_persisted_query
-from api.observability import metrics
 from api.observability.observation import Observation, current
 from api.schema.build import BilateralSchema
 from api.schema.build import schema as default_schema
@@ -171,7 +170,6 @@ class AdmittingTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             return False
         generation = await cache.generation()
         kept = cache.get(key, generation)
-        metrics.CACHE_LOOKUPS.labels("miss" if kept is None else "hit").inc()
         if kept is None:
             self.keeping[operation.id] = (key, generation)
             return False

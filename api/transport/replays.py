@@ -15,7 +15,6 @@ and, for a kept answer, leaves its bytes here.
 """
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -23,8 +22,8 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.guards.auth import ANONYMOUS, Viewer, viewer_of_credentials
-from api.observability import metrics
 from api.observability.observation import Observation
+from api.transport.bounded import Bounded
 from api.transport.request_id import HEADER as REQUEST_ID
 from api.transport.request_id import acceptable_request_id, new_request_id
 from api.transport.response_cache import ResponseCache
@@ -35,8 +34,12 @@ KEYED_HEADERS = (b"authorization", b"accept", b"accept-encoding", b"content-type
 CONDITIONAL_HEADERS = frozenset({b"if-none-match", b"if-modified-since"})
 # Response headers that belong to one request, not to the answer.
 PER_REQUEST_HEADERS = frozenset(
-    {REQUEST_ID.encode(), b"ratelimit-limit", b"ratelimit-remaining"}
-    | {b"ratelimit-reset"}
+    {
+        REQUEST_ID.encode(),
+        b"ratelimit-limit",
+        b"ratelimit-remaining",
+        b"ratelimit-reset",
+    }
 )
 ReplayKey = tuple[bytes, ...]
 
@@ -74,42 +77,33 @@ class Replays:
     """The kept answers of one process, bounded in entries and bytes."""
 
     def __init__(self, entries: int, max_bytes: int) -> None:
-        self.entries = entries
-        self.max_bytes = max_bytes
-        self.bytes = 0
         self.sent = 0  # answers replayed
-        self._replays: OrderedDict[ReplayKey, Replay] = OrderedDict()
+        self._replays: Bounded[ReplayKey, Replay] = Bounded(entries, max_bytes)
+
+    @property
+    def entries(self) -> int:
+        """How many answers it keeps at most (0: none)."""
+        return self._replays.entries
+
+    @property
+    def bytes(self) -> int:
+        """What the answers kept weigh, with their keys."""
+        return self._replays.bytes
 
     def get(self, key: ReplayKey) -> Replay | None:
         """The answer sent for these request bytes, if kept."""
-        replay = self._replays.get(key)
+        replay = self._replays.peek(key)
         if replay is not None:
-            self._replays.move_to_end(key)
+            self._replays.touch(key)
         return replay
 
     def put(self, key: ReplayKey, replay: Replay) -> None:
         """Keep an answer as sent, dropping the least recently used past the bounds."""
-        if self.entries <= 0 or _size(key, replay) > self.max_bytes:
-            return
-        self.discard(key)
-        self._replays[key] = replay
-        self.bytes += _size(key, replay)
-        while len(self._replays) > self.entries or self.bytes > self.max_bytes:
-            old_key, old = self._replays.popitem(last=False)
-            self.bytes -= _size(old_key, old)
-
-    def discard(self, key: ReplayKey) -> None:
-        """Forget the answer for these request bytes."""
-        old = self._replays.pop(key, None)
-        if old is not None:
-            self.bytes -= _size(key, old)
+        size = len(replay.body) + sum(len(part) for part in key)
+        self._replays.put(key, replay, size)
 
     def __len__(self) -> int:
         return len(self._replays)
-
-
-def _size(key: ReplayKey, replay: Replay) -> int:
-    return len(replay.body) + sum(len(part) for part in key)
 
 
 class ReplayMiddleware:
@@ -193,8 +187,7 @@ class ReplayMiddleware:
             return False  # the data moved on: the whole stack answers afresh
         observation = Observation(_request_id(scope, headers))
         observation.viewer = viewer.name
-        self.cache.hits += 1  # found, as the endpoint counts before it charges
-        metrics.CACHE_LOOKUPS.labels("hit").inc()
+        self.cache.count_hit()  # found, as the endpoint counts before it charges
         connection = HTTPConnection(scope)
         budget, refusal = await self.charge(connection, replay.kept, observation)
         if refusal is not None:
@@ -215,31 +208,34 @@ class ReplayMiddleware:
     def _keeping(self, scope: Scope, key: ReplayKey, send: Send) -> Send:
         """`send`, noting the answer as sent when the endpoint kept it."""
         start: Message | None = None
+        kept: KeptAnswer | None = None
         chunks: list[bytes] = []
 
         async def keep(message: Message) -> None:
-            nonlocal start
+            nonlocal start, kept
             await send(message)
             if message["type"] == "http.response.start":
-                kept = scope.get("state", {}).get("kept_answer")
-                start = message if isinstance(kept, KeptAnswer) else None
+                found = scope.get("state", {}).get("kept_answer")
+                kept = found if isinstance(found, KeptAnswer) else None
+                start = (
+                    message if kept is not None and message["status"] == 200 else None
+                )
             elif message["type"] == "http.response.body" and start is not None:
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    self._put(scope, key, start, b"".join(chunks))
+                if not message.get("more_body", False) and kept is not None:
+                    self.replays.put(key, _replay_of(kept, start, b"".join(chunks)))
 
         return keep
 
-    def _put(self, scope: Scope, key: ReplayKey, start: Message, body: bytes) -> None:
-        kept = scope["state"]["kept_answer"]
-        if start["status"] != 200:
-            return
-        headers = [
-            (name, value)
-            for name, value in start["headers"]
-            if name.lower() not in PER_REQUEST_HEADERS
-        ]
-        self.replays.put(key, Replay(kept, start["status"], headers, body))
+
+def _replay_of(kept: KeptAnswer, start: Message, body: bytes) -> Replay:
+    """An answer as sent, less the headers that belong to its request alone."""
+    headers = [
+        (name, value)
+        for name, value in start["headers"]
+        if name.lower() not in PER_REQUEST_HEADERS
+    ]
+    return Replay(kept, start["status"], headers, body)
 
 
 def _key_of(

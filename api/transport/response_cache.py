@@ -14,7 +14,6 @@ that asks for `rateLimit` (its answer is the request's own budget). The cache is
 bounded in entries and in encoded bytes; the least recently used go first.
 """
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +31,8 @@ from graphql import (
 from api.guards.auth import Viewer
 from api.guards.limits import fragments_by_name
 from api.guards.parsing import Admitted
+from api.observability import metrics
+from api.transport.bounded import Bounded
 from models.data_generation import GenerationReads
 
 UNCACHEABLE_ROOT_FIELDS = frozenset({"rateLimit"})
@@ -45,20 +46,25 @@ class Entry:
 
     generation: int
     body: bytes
-    size: int
 
 
 class ResponseCache:
-    """The answers of one process, bounded by `entries` and `max_bytes`."""
+    """The answers of one process, bounded by `entries` and `max_bytes`.
+
+    Every look-up is counted here, in `hits` and `misses` and in the metrics,
+    whichever transport or layer made it.
+    """
 
     def __init__(self, entries: int, max_bytes: int) -> None:
-        self.entries = entries
-        self.max_bytes = max_bytes
-        self.bytes = 0
         self.hits = 0
         self.misses = 0
-        self._answers: OrderedDict[CacheKey, Entry] = OrderedDict()
+        self._answers: Bounded[CacheKey, Entry] = Bounded(entries, max_bytes)
         self._reads = GenerationReads()
+
+    @property
+    def entries(self) -> int:
+        """How many answers it keeps at most (0: none)."""
+        return self._answers.entries
 
     def key_for(
         self,
@@ -85,13 +91,19 @@ class ResponseCache:
 
     def get(self, key: CacheKey, generation: int) -> bytes | None:
         """The answer kept for this key at this generation, as sent, if any."""
-        entry = self._answers.get(key)
+        entry = self._answers.peek(key)
         if entry is None or entry.generation != generation:
             self.misses += 1
+            metrics.CACHE_LOOKUPS.labels("miss").inc()
             return None
-        self._answers.move_to_end(key)
-        self.hits += 1
+        self._answers.touch(key)
+        self.count_hit()
         return entry.body
+
+    def count_hit(self) -> None:
+        """Count an answer found, here or as a replay of its bytes."""
+        self.hits += 1
+        metrics.CACHE_LOOKUPS.labels("hit").inc()
 
     def put(self, key: CacheKey, generation: int, body: dict[str, Any]) -> bool:
         """Keep an answer read at `generation`, unless it is too big to (or has
@@ -103,20 +115,15 @@ class ResponseCache:
         except orjson.JSONEncodeError:
             return False
         size = len(encoded) + len(key[0]) + len(key[2])
-        if size > self.max_bytes:
-            return False
-        old = self._answers.pop(key, None)
-        if old is not None:
-            self.bytes -= old.size
-        self._answers[key] = Entry(generation, encoded, size)
-        self.bytes += size
-        while len(self._answers) > self.entries or self.bytes > self.max_bytes:
-            _, evicted = self._answers.popitem(last=False)
-            self.bytes -= evicted.size
-        return True
+        return self._answers.put(key, Entry(generation, encoded), size)
 
     def __len__(self) -> int:
         return len(self._answers)
+
+    @property
+    def bytes(self) -> int:
+        """What the answers kept weigh, encoded."""
+        return self._answers.bytes
 
 
 def cacheable(admitted: Admitted) -> bool:
