@@ -4,9 +4,12 @@ each row is read by column name (a driver's row or a dictionary alike)."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Generic, TypeVar
 
+from tortoise.fields import DatetimeField
 from tortoise.models import Model
+from tortoise.timezone import get_default_timezone, get_use_tz
 
 ModelT = TypeVar("ModelT", bound=Model)
 # A column, the attribute it fills, and how its value is converted (None: as is).
@@ -62,7 +65,10 @@ def hydrate(model: type[ModelT], row: Mapping[str, Any]) -> ModelT:
 
 
 def _converter(field: Any) -> Callable[[Any], Any]:
-    """The field's conversion; for an enum, its members looked up by value first."""
+    """The field's conversion; for an enum, its members looked up by value first;
+    for an aware timestamp, moved to the configured zone at once."""
+    if isinstance(field, DatetimeField) and get_use_tz():
+        return _to_zone(field.to_python_value, get_default_timezone())
     enum_type = getattr(field, "enum_type", None)
     members = getattr(enum_type, "_value2member_map_", None)
     if not isinstance(members, dict):
@@ -77,3 +83,16 @@ def _converter(field: Any) -> Callable[[Any], Any]:
 
 
 _NOT_A_VALUE = object()
+
+
+def _to_zone(convert: Callable[[Any], Any], zone: tzinfo) -> Callable[[Any], Any]:
+    """A timestamp column's conversion: a driver's aware datetime is moved to
+    `zone` as the field would move it, without its checks; anything else (naive,
+    text, a number) goes through the field's own conversion."""
+
+    def to_zone(value: Any) -> Any:
+        if type(value) is datetime and value.tzinfo is UTC:
+            return value.astimezone(zone)
+        return convert(value)
+
+    return to_zone

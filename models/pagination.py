@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from tortoise.expressions import Q
 from tortoise.models import Model
@@ -77,9 +77,11 @@ class Ordering:
         return Ordering(self.name, self.column, not self.descending, self.kind)
 
 
-@dataclass(frozen=True, slots=True)
-class PageRequest:
-    """Relay page arguments after validation; exactly one of first and last is set."""
+class PageRequest(NamedTuple):
+    """Relay page arguments after validation; exactly one of first and last is set.
+
+    A tuple: it keys the loaders' caches, and hashes there in C.
+    """
 
     first: int | None = None
     after: str | None = None

@@ -55,8 +55,7 @@ async def _converted(
     return convert(await loading)
 
 
-@dataclass(frozen=True)
-class StatusUpdatePageKey:
+class StatusUpdatePageKey(NamedTuple):
     """One issue's page of updates, as asked for by one field."""
 
     issue_id: int
@@ -65,8 +64,7 @@ class StatusUpdatePageKey:
     include_retracted: bool = False
 
 
-@dataclass(frozen=True)
-class MeetingPageKey:
+class MeetingPageKey(NamedTuple):
     """One issue's page of meetings."""
 
     issue_id: int
@@ -74,8 +72,7 @@ class MeetingPageKey:
     descending: bool = False
 
 
-@dataclass(frozen=True)
-class PositionPageKey:
+class PositionPageKey(NamedTuple):
     """One issue's page of positions, of one country or both."""
 
     issue_id: int

@@ -29,7 +29,6 @@ from api.core.relay import (
     Node,
     OldestFirst,
     connection_of,
-    global_id,
     page_request,
 )
 from models.issue import split_countries
@@ -82,7 +81,6 @@ class Issue(Node):
     def from_row(cls, row: models.Issue) -> "Issue":
         """Expose one stored issue."""
         return cls(
-            id=global_id("Issue", row.pk),
             row=row,
             slug=row.slug,
             title=row.title,

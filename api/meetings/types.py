@@ -9,7 +9,6 @@ import models
 from api.context import Context
 from api.core.relay import (
     Node,
-    global_id,
 )
 from api.core.values import PartialDate, Source
 
@@ -33,7 +32,6 @@ class Meeting(Node):
     def from_row(cls, row: models.Meeting) -> "Meeting":
         """Expose one stored meeting."""
         return cls(
-            id=global_id("Meeting", row.pk),
             row=row,
             held_on=PartialDate.of(row.held_on, row.held_precision),
             title=row.title,

@@ -7,7 +7,7 @@ import strawberry
 
 import models
 from api.context import Context
-from api.core.relay import Node, global_id
+from api.core.relay import Node
 from api.core.values import PartialDate, Source
 from models.feed import PositionFeedItem
 
@@ -60,7 +60,6 @@ class Position(Node):
     def from_row(cls, row: models.Position) -> "Position":
         """Expose one stored position."""
         return cls(
-            id=global_id("Position", row.pk),
             row=row,
             country=row.country,
             stated_on=PartialDate.of(row.stated_on, row.stated_precision),

@@ -16,7 +16,6 @@ from api.core.relay import (
     Last,
     NewestFirst,
     Node,
-    global_id,
 )
 from api.issues.spans import StatusStanding
 from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
@@ -26,7 +25,7 @@ from models.status_spans import standings, today
 
 @strawberry.type(description="A pair of countries and the issues tracked between them.")
 class Relationship(Node):
-    pk: strawberry.Private[int]
+    row: strawberry.Private[models.Relationship]
     slug: str = strawberry.field(
         description="The URL-friendly name, e.g. 'india-china'."
     )
@@ -39,8 +38,7 @@ class Relationship(Node):
     def from_row(cls, row: models.Relationship) -> "Relationship":
         """Expose one stored relationship."""
         return cls(
-            id=global_id("Relationship", row.pk),
-            pk=row.pk,
+            row=row,
             slug=row.slug,
             name=row.name,
             countries=list(row.countries),
@@ -53,7 +51,7 @@ class Relationship(Node):
     ) -> Issue | None:
         from api.issues.queries import issue_by_slug
 
-        return await issue_by_slug(self.pk, slug)
+        return await issue_by_slug(self.row.pk, slug)
 
     @strawberry.field(
         description="The issues of this relationship; same arguments as `Query.issues` "

@@ -12,6 +12,7 @@ resolver has read anything.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from graphql import (
     FieldNode,
@@ -19,6 +20,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLField,
     GraphQLIncludeDirective,
+    GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
@@ -31,7 +33,10 @@ from graphql import (
     type_from_ast,
 )
 from graphql.execution.values import VariableValues, get_argument_values
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.schema_converter import (
+    CustomGraphQLEnumType,
+    GraphQLCoreConverter,
+)
 from strawberry.types.arguments import convert_arguments
 
 INCLUSION = frozenset({GraphQLSkipDirective.name, GraphQLIncludeDirective.name})
@@ -154,7 +159,7 @@ class Planner:
         if is_leaf_type(named):
             inner = kind.of_type if isinstance(kind, GraphQLNonNull) else kind
             if planned.attribute is not None and is_leaf_type(inner):
-                planned.serialize = named.serialize  # a lone leaf: read, serialised
+                planned.serialize = serializer(named)  # a lone leaf: read, serialised
         elif isinstance(named, GraphQLObjectType):
             # Planned whole before anything runs: what is not covered is found
             # before a resolver has read anything.
@@ -208,6 +213,39 @@ class Resolvers:
             return resolver(source, **kwargs) if takes_self else resolver(**kwargs)
 
         return call
+
+
+def serializer(leaf: GraphQLNamedType) -> Callable[[Any], Any]:
+    """How a leaf type serialises a value: an enum's members by a lookup made once
+    per type (Strawberry's enum compares the value with each member in turn)."""
+    if not isinstance(leaf, CustomGraphQLEnumType):
+        return leaf.serialize  # type: ignore[attr-defined, no-any-return]
+    found = _ENUM_SERIALIZERS.get(leaf)
+    if found is None:
+        found = _ENUM_SERIALIZERS[leaf] = _enum_serializer(leaf)
+    return found
+
+
+def _enum_serializer(enum: CustomGraphQLEnumType) -> Callable[[Any], Any]:
+    members: Any = enum.wrapped_cls
+    names = {
+        member: name
+        for member in members
+        for name, value in enum.values.items()
+        if member.value == value.value
+    }
+    fallback = enum.serialize
+
+    def serialize(value: Any) -> Any:
+        name = names.get(value) if type(value) is members else None
+        return name if name is not None else fallback(value)
+
+    return serialize
+
+
+_ENUM_SERIALIZERS: "WeakKeyDictionary[GraphQLNamedType, Callable[[Any], Any]]" = (
+    WeakKeyDictionary()
+)
 
 
 def _attribute(definition: GraphQLField) -> str | None:

@@ -10,7 +10,6 @@ from api.context import Context
 from api.core.enums import IssueStatus
 from api.core.relay import (
     Node,
-    global_id,
 )
 from api.core.values import PartialDate, Source
 from models.feed import FeedItem
@@ -62,7 +61,6 @@ class StatusUpdate(Node):
     def from_row(cls, row: models.StatusUpdate) -> "StatusUpdate":
         """Expose one stored update."""
         return cls(
-            id=global_id("StatusUpdate", row.pk),
             row=row,
             status=row.status,
             occurred_on=PartialDate.of(row.occurred_on, row.occurred_precision),

@@ -8,13 +8,15 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from tortoise.context import TortoiseContext
 
 from api.app import create_app
 from api.core.relay import global_id
 from api.schema import direct_execution
+from api.schema.build import build_schema
 from api.schema.direct_execution import COUNTS
-from api.schema.direct_plan import NotDirectError
+from api.schema.direct_plan import NotDirectError, serializer
 from api.settings import Settings
 from models.issue import Issue
 from tests.conftest import QueryCounter
@@ -152,3 +154,22 @@ async def test_what_is_not_covered_goes_to_graphql_core(
     assert bad["errors"][0]["path"] == ["issues"]
     assert introspected["data"]["__schema"] == {"queryType": {"name": "Query"}}
     assert (COUNTS.direct - before[0], COUNTS.full - before[1]) == (0, 3)
+
+
+def test_an_enum_serialises_as_strawberry_serialises_it() -> None:
+    schema = build_schema()
+    enums = [
+        kind
+        for kind in schema._schema.type_map.values()
+        if isinstance(kind, CustomGraphQLEnumType)
+    ]
+    assert len(enums) > 3
+    for enum in enums:
+        serialize = serializer(enum)
+        assert serializer(enum) is serialize  # made once per type
+        members: Any = enum.wrapped_cls
+        for member in members:
+            assert serialize(member) == enum.serialize(member)
+        for name, value in enum.values.items():
+            # a raw value (not a member) is left to the type's own serialiser
+            assert serialize(value.value) == enum.serialize(value.value) == name

@@ -302,3 +302,29 @@ async def test_a_query_over_get_works(client: httpx.AsyncClient) -> None:
 
     assert response.status_code == 200
     assert response.json() == {"data": {"relationships": [{"slug": "india-china"}]}}
+
+
+async def test_an_id_is_made_only_when_asked_for(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[tuple[str, int]] = []
+
+    def counted(type_name: str, pk: int) -> str:
+        made.append((type_name, pk))
+        return global_id(type_name, pk)
+
+    monkeypatch.setattr("api.core.relay.global_id", counted)
+    board = "{ issues(first: 5) { nodes { %s updates(first: 2) { nodes { %s } } } } }"
+
+    # when a page of issues and their updates is read without ids, none is made
+    await gql_data(client, board % ("slug", "note"))
+    assert made == []
+
+    # and when ids are asked for, each is the node's own, made once per node
+    data = await gql_data(client, board % ("id", "id"))
+    issues = data["issues"]["nodes"]
+    ids = [issue["id"] for issue in issues]
+    ids += [update["id"] for issue in issues for update in issue["updates"]["nodes"]]
+    assert len(made) == len(ids) == len(set(ids))
+    assert sorted(global_id(*each) for each in made) == sorted(ids)
+    assert {kind for kind, _ in made} == {"Issue", "StatusUpdate"}

@@ -29,8 +29,17 @@ async def test_an_instance_is_the_orms_own(
         made = hydration(row)
         expected = model._init_from_db(**dict(row))
         assert type(made) is model
-        assert vars(made) == vars(expected)
-        assert vars(hydration(dict(row))) == vars(expected)
+        assert _exactly(made) == _exactly(expected)
+        assert _exactly(hydration(dict(row))) == _exactly(expected)
+
+
+def _exactly(instance: Model) -> dict[str, object]:
+    """An instance's values with their types and time zones, which equality of
+    aware timestamps alone would not tell apart."""
+    return {
+        name: (value, type(value), getattr(value, "tzinfo", None))
+        for name, value in vars(instance).items()
+    }
 
 
 async def test_a_partial_row_is_made_as_the_orm_makes_it(
