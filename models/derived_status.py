@@ -48,23 +48,12 @@ async def current_status(issue_id: int) -> IssueStatus | None:
     return IssueStatus(status) if status else None
 
 
-# The update in effect on a day is the live one with no live successor by then:
-# the one rule every time-travel statement below is built on.
-_IN_EFFECT_ON = """su.retracted_at IS NULL AND su.occurred_on <= {day}
-AND NOT EXISTS (
-    SELECT 1 FROM status_update later
-    WHERE later.issue_id = su.issue_id AND later.retracted_at IS NULL
-    AND later.occurred_on <= {day_again}
-    AND (later.occurred_on > su.occurred_on
-         OR (later.occurred_on = su.occurred_on AND later.id > su.id))
-)"""
-
-
-def _in_effect_on(statement: Statement, day: date) -> str:
-    """The rule, with the day as a parameter of `statement` (it appears twice)."""
-    return _IN_EFFECT_ON.format(
-        day=statement.param(day), day_again=statement.param(day)
-    )
+# The status in effect on a day, for the issue `{issue}`: that of its latest live
+# update by then, in history order. One index probe per issue (issue_id,
+# occurred_on, id): the one rule every time-travel statement below is built on.
+_STATUS_ON = """(SELECT su.status FROM status_update su
+WHERE su.issue_id = {issue} AND su.retracted_at IS NULL AND su.occurred_on <= {day}
+ORDER BY su.occurred_on DESC, su.id DESC LIMIT 1)"""
 
 
 async def statuses_on(
@@ -75,18 +64,20 @@ async def statuses_on(
 ) -> dict[int, IssueStatus]:
     """Each issue's status on `day`; issues with no update by then are absent."""
     statement = Statement()
-    where = _in_effect_on(statement, day)
+    status = _STATUS_ON.format(issue="i.id", day=statement.param(day))
+    where = ""
     if issue_ids is not None:
         if not issue_ids:
             return {}
-        where += f" AND su.issue_id IN ({statement.params(issue_ids)})"
+        where += f" AND i.id IN ({statement.params(issue_ids)})"
     if relationship_id is not None:
         where += f" AND i.relationship_id = {statement.param(relationship_id)}"
     rows = await statement.fetch(
-        "SELECT su.issue_id AS issue_id, su.status AS status FROM status_update su "
-        f"JOIN issue i ON i.id = su.issue_id WHERE {where}"
+        f"SELECT i.id AS issue_id, {status} AS status FROM issue i WHERE 1 = 1{where}"
     )
-    return {row["issue_id"]: IssueStatus(row["status"]) for row in rows}
+    return {
+        row["issue_id"]: IssueStatus(row["status"]) for row in rows if row["status"]
+    }
 
 
 def issues_at_status_on(day: date, statuses: Sequence[IssueStatus] = ()) -> str:
@@ -96,12 +87,11 @@ def issues_at_status_on(day: date, statuses: Sequence[IssueStatus] = ()) -> str:
     The day and the statuses are written into the SQL: a `date` and members of
     IssueStatus can only render as an ISO date and an enum value.
     """
-    literal = f"'{date.isoformat(day)}'"
-    where = _IN_EFFECT_ON.format(day=literal, day_again=literal)
+    status = _STATUS_ON.format(issue="i.id", day=f"'{date.isoformat(day)}'")
     if statuses:
-        values = ", ".join(f"'{IssueStatus(status).value}'" for status in statuses)
-        where += f" AND su.status IN ({values})"
-    return f"(SELECT su.issue_id FROM status_update su WHERE {where})"
+        values = ", ".join(f"'{IssueStatus(each).value}'" for each in statuses)
+        return f"(SELECT i.id FROM issue i WHERE {status} IN ({values}))"
+    return f"(SELECT i.id FROM issue i WHERE {status} IS NOT NULL)"
 
 
 async def status_counts_on(
@@ -110,15 +100,16 @@ async def status_counts_on(
     """How many unarchived issues stood at each status on `day`, counted in one
     statement (issues with no update by then are not counted)."""
     statement = Statement()
-    where = _in_effect_on(statement, day) + " AND i.archived_at IS NULL"
+    status = _STATUS_ON.format(issue="i.id", day=statement.param(day))
+    where = "i.archived_at IS NULL"
     if relationship_slug is not None:
         where += (
             " AND i.relationship_id IN (SELECT r.id FROM relationship r "
             f"WHERE r.slug = {statement.param(relationship_slug)})"
         )
     rows = await statement.fetch(
-        "SELECT su.status AS status, COUNT(*) AS n FROM status_update su "
-        f"JOIN issue i ON i.id = su.issue_id WHERE {where} GROUP BY su.status"
+        f"SELECT status, COUNT(*) AS n FROM (SELECT {status} AS status FROM issue i "
+        f"WHERE {where}) on_day WHERE status IS NOT NULL GROUP BY status"
     )
     return {IssueStatus(row["status"]): int(row["n"]) for row in rows}
 
