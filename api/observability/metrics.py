@@ -15,6 +15,7 @@ characters; any other name is counted as `other`.
 import os
 import re
 import threading
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -25,6 +26,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector
 
 MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
@@ -142,6 +144,20 @@ class OperationNames:
 
 
 operation_names = OperationNames()
+
+
+_CHILDREN: dict[tuple[int, tuple[object, ...]], Any] = {}
+
+
+def labelled(metric: MetricWrapperBase, *values: object) -> Any:
+    """`metric.labels(*values)`, looked up once per metric and values: the
+    client validates and converts the values on every call, on every request.
+    The values are bounded (see above), and so is what this keeps."""
+    key = (id(metric), values)
+    found = _CHILDREN.get(key)
+    if found is None:
+        found = _CHILDREN[key] = metric.labels(*values)
+    return found
 
 
 def is_multiprocess() -> bool:

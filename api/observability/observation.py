@@ -120,13 +120,15 @@ class Observation:
     def _count(self, seconds: float) -> None:
         kind = self.kind or metrics.UNKNOWN
         operation = self.operation or metrics.UNKNOWN
-        metrics.REQUESTS.labels(operation, kind, self.outcome, self.transport).inc()
+        metrics.labelled(
+            metrics.REQUESTS, operation, kind, self.outcome, self.transport
+        ).inc()
         if kind in ("query", "mutation"):
-            metrics.LATENCY.labels(kind).observe(seconds)
+            metrics.labelled(metrics.LATENCY, kind).observe(seconds)
         for code in self.codes:
-            metrics.ERRORS.labels(code).inc()
+            metrics.labelled(metrics.ERRORS, code).inc()
         for code in self.user_error_codes:
-            metrics.USER_ERRORS.labels(code).inc()
+            metrics.labelled(metrics.USER_ERRORS, code).inc()
 
     def _log(self, status: int | None, seconds: float) -> None:
         level = (

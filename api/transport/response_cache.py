@@ -94,7 +94,7 @@ class ResponseCache:
         entry = self._answers.peek(key)
         if entry is None or entry.generation != generation:
             self.misses += 1
-            metrics.CACHE_LOOKUPS.labels("miss").inc()
+            metrics.labelled(metrics.CACHE_LOOKUPS, "miss").inc()
             return None
         self._answers.touch(key)
         self.count_hit()
@@ -103,7 +103,7 @@ class ResponseCache:
     def count_hit(self) -> None:
         """Count an answer found, here or as a replay of its bytes."""
         self.hits += 1
-        metrics.CACHE_LOOKUPS.labels("hit").inc()
+        metrics.labelled(metrics.CACHE_LOOKUPS, "hit").inc()
 
     def put(self, key: CacheKey, generation: int, body: dict[str, Any]) -> bool:
         """Keep an answer read at `generation`, unless it is too big to (or has

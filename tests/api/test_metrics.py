@@ -11,7 +11,8 @@ from tortoise.context import TortoiseContext
 
 from api.app import create_app
 from api.core.relay import global_id
-from api.observability.metrics import OperationNames
+from api.observability import metrics
+from api.observability.metrics import OperationNames, labelled
 from api.settings import Settings
 from models.issue import Issue
 from tests.api.graphql import gql, mutate
@@ -209,3 +210,12 @@ def test_operation_names_beyond_the_cap_fold_into_other() -> None:
     labels = [names.label(name) for name in ("A", "B", "C", "A", None, "x" * 65)]
 
     assert labels == ["A", "B", "other", "A", "anonymous", "other"]
+
+
+def test_a_labelled_child_is_the_clients_own_looked_up_once() -> None:
+    counter = metrics.REQUESTS
+    child = labelled(counter, "Board", "query", "ok", "http")
+
+    assert child is counter.labels("Board", "query", "ok", "http")
+    assert labelled(counter, "Board", "query", "ok", "http") is child
+    assert labelled(counter, "Board", "query", "ok", "ws") is not child
