@@ -25,6 +25,9 @@ class Event:
     version: int | None = None
     position: int | None = None
     token_name: str | None = None
+    # The feed entry at `position` was announced on the feed's channel by the
+    # database as the write committed (models.feed.announced_on_commit).
+    announced: bool = False
 
 
 class Publish(Protocol):

@@ -34,11 +34,15 @@ _APPEND = (
 # The entry reads the generation's bumped row before its id is drawn, so the id
 # is drawn under the generation's row lock; no entry is added if the version's
 # compare-and-set matched no row.
+# On PostgreSQL the same statement announces the entry on the feed's channel: a
+# NOTIFY is delivered when its transaction commits, and never if it rolls back.
+FEED_CHANNEL = "bilateral_feed"
 _FINISH = (
     "WITH bumped AS ({bumped}){also}, "
     f"generation AS ({BUMP} RETURNING value), "
-    f"entry AS ({_APPEND} SELECT {{values}} FROM generation, bumped RETURNING id) "
-    "SELECT entry.id AS id, bumped.status AS status FROM entry, bumped"
+    f"entry AS ({_APPEND} SELECT {{values}} FROM generation, bumped RETURNING id), "
+    f"announced AS (SELECT pg_notify('{FEED_CHANNEL}', id::text) FROM entry) "
+    "SELECT entry.id AS id, bumped.status AS status FROM entry, bumped, announced"
 )
 
 UPDATE_KINDS = frozenset({FeedKind.RECORDED, FeedKind.RETRACTED})
@@ -161,6 +165,13 @@ async def finish_with_entry(
     bump.apply(rows)
     bumped_by_statement()
     return int(rows[0]["id"])
+
+
+def announced_on_commit() -> bool:
+    """Whether a write's feed entry is announced by the database when the write
+    commits (PostgreSQL, by the statement that adds it), so that nobody else
+    need announce it; on SQLite the process that wrote it wakes its own hub."""
+    return dialect() == "postgres"
 
 
 async def _finish_apart(

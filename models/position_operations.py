@@ -11,7 +11,7 @@ from typing import Any
 from models.enums import EventKind, FeedKind
 from models.errors import InvalidInputError, NotFoundError, UserErrorCode
 from models.events import Event, Publish, discard, publish_committed
-from models.feed import finish_with_entry
+from models.feed import announced_on_commit, finish_with_entry
 from models.idempotency import Idempotency
 from models.issue import Issue
 from models.position import Position
@@ -184,4 +184,5 @@ def _event(kind: EventKind, written: PositionWritten) -> Event:
         position_id=written.stated.id,
         version=written.issue.version,
         position=written.position,
+        announced=written.position is not None and announced_on_commit(),
     )

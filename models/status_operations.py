@@ -11,7 +11,7 @@ from typing import Any
 from models.enums import EventKind, FeedKind, IssueStatus
 from models.errors import InvalidInputError, NotFoundError
 from models.events import Event, Publish, discard, publish_committed
-from models.feed import finish_with_entry
+from models.feed import announced_on_commit, finish_with_entry
 from models.idempotency import Idempotency
 from models.issue import Issue
 from models.rows import insert
@@ -164,4 +164,5 @@ def _event(kind: EventKind, written: UpdateWritten) -> Event:
         update_id=written.update.id,
         version=written.issue.version,
         position=written.position,
+        announced=written.position is not None and announced_on_commit(),
     )

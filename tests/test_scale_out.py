@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack
 
+import asyncpg
 import httpx
 import pytest
 from tortoise.context import TortoiseContext
@@ -19,11 +20,14 @@ from tortoise.context import TortoiseContext
 from api.core.relay import global_id
 from api.live.bus import LISTENER_NAME
 from models.api_token import ApiToken
+from models.config import normalise_url
 from models.database import fetch_all, open_database
+from models.feed import FEED_CHANNEL
+from models.feed_entry import FeedEntry
 from models.issue import Issue
 from models.status_update import StatusUpdate
 from tests.api.feed import SUBSCRIBE, event_ids, post_update
-from tests.api.graphql import SEED, seed_issues, seed_updates
+from tests.api.graphql import SEED, gql, seed_issues, seed_updates
 from tests.conftest import Tokens
 from tests.databases import DatabaseFactory
 from tests.live import free_port, graphql_socket, server_process, wait_until_ready
@@ -32,6 +36,8 @@ from tests.live import free_port, graphql_socket, server_process, wait_until_rea
 pytestmark = [pytest.mark.postgres_only, pytest.mark.commits]
 
 DELIVERY_SECONDS = 1.0
+REFUSED_WRITE = """mutation Refused($input: IssueUpdateStatusInput!) {
+  issueUpdateStatus(input: $input) { __typename } }"""
 UPDATES = 5
 
 
@@ -268,3 +274,46 @@ async def test_a_token_revoked_on_the_command_line_ends_its_streams_everywhere(
     assert refused["type"] == "error"
     assert refused["payload"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
     print(f"\nrevocation to the end of both streams: {elapsed * 1000:.0f} ms")
+
+
+async def test_a_write_is_announced_once_as_it_commits_and_a_refusal_never(
+    seeded_db: TortoiseContext,
+    seeded_url: str,
+    tokens: Tokens,
+    issue_id: str,
+) -> None:
+    heard: list[str] = []
+    listener = await asyncpg.connect(
+        normalise_url(seeded_url).replace("postgres://", "postgresql://")
+    )
+    await listener.add_listener(FEED_CHANNEL, lambda *args: heard.append(args[-1]))
+    try:
+        with server_process(seeded_url) as server:
+            async with httpx.AsyncClient(base_url=server) as http:
+                # when an update is posted, then one with a stale version
+                await post_update(http, tokens.editor, issue_id, "Announced.")
+                await asyncio.sleep(DELIVERY_SECONDS / 2)
+                refused = await gql(
+                    http,
+                    REFUSED_WRITE,
+                    {
+                        "input": {
+                            "issueId": issue_id,
+                            "status": "STALLED",
+                            "occurredOn": "2024-01-01",
+                            "note": "Stale.",
+                            "expectedVersion": 1,
+                        }
+                    },
+                    tokens.editor,
+                )
+                await asyncio.sleep(DELIVERY_SECONDS / 2)
+    finally:
+        await listener.close()
+
+    # then the write's own statement announced its feed entry, once, and the
+    # refused write nothing
+    assert refused["data"]["issueUpdateStatus"]["__typename"] == "VersionConflictError"
+    newest = await FeedEntry.all().order_by("-id").first()
+    assert newest is not None
+    assert heard == [str(newest.id)]

@@ -1,11 +1,13 @@
 """The event bus: how a committed write wakes the subscribers of every process.
 
 A bus carries wake-ups, not data. In one process (the SQLite default) a publish
-wakes the local hub directly. On PostgreSQL a publish is a NOTIFY carrying the
-feed position, and every process LISTENs on a dedicated connection; the hub then
-reads what changed from the feed table. A lost notification or a dropped listener
-therefore delays an event, never loses it: the next wake-up, the reconnect or the
-hub's periodic check reads everything after the last position seen.
+wakes the local hub directly. On PostgreSQL a NOTIFY carries the feed position
+(sent by the write's own statement, delivered as it commits; a publish sends one
+only for an event not announced that way), and every process LISTENs on a
+dedicated connection; the hub then reads what changed from the feed table. A
+lost notification or a dropped listener therefore delays an event, never loses
+it: the next wake-up, the reconnect or the hub's periodic check reads everything
+after the last position seen.
 
 A revoked token travels the same way, on a channel of its own carrying the token's
 name, so every process ends that token's subscriptions at once; the hub's periodic
@@ -24,10 +26,11 @@ from tortoise import connections
 from models.config import is_postgres, normalise_url
 from models.enums import EventKind
 from models.events import Event
+from models.feed import FEED_CHANNEL
 
 logger = logging.getLogger("bilateral.bus")
 
-CHANNEL = "bilateral_feed"
+CHANNEL = FEED_CHANNEL
 REVOCATIONS = "bilateral_revocations"
 LISTENER_NAME = "bilateral-listener"
 RECONNECT_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
@@ -87,7 +90,7 @@ class PostgresBus:
     async def publish(self, event: Event) -> None:
         if event.kind is EventKind.TOKEN_REVOKED and event.token_name is not None:
             await _notify(REVOCATIONS, event.token_name)
-        if event.position is not None:
+        if event.position is not None and not event.announced:
             await _notify(CHANNEL, str(event.position))
 
     async def start(self, wake: Wake, revoked: Revoked = _ignore) -> None:

@@ -1,4 +1,5 @@
 """The hub of one process: reads the feed once, hands each entry to its subscribers.
+With none, it only follows the feed's end (one statement per wake-up).
 
 Subscribers never miss an entry and never see one twice. A new subscriber registers
 first, then reads the table from its starting position; whatever the hub hands it
@@ -193,6 +194,14 @@ class Hub:
                 self.wake()
 
     async def _fan_out(self) -> None:
+        if not self.subscribers:
+            # Nobody here to hand entries to: follow the feed's end, without
+            # reading the entries. A subscriber that joins meanwhile starts from
+            # the old position, so the entries are then read for it after all.
+            latest = await latest_position()
+            if not self.subscribers:
+                self.position = max(self.position, latest)
+                return
         while batch := await read_entries(self.position):
             for item in batch:
                 for subscriber in list(self.subscribers):

@@ -10,7 +10,14 @@ from api.live import hub as hub_module
 from api.live.bus import LocalBus
 from api.live.hub import Hub
 from models.enums import IssueStatus
-from models.feed import BATCH, EVERYTHING, AnyFeedItem, FeedScope, read_entries
+from models.feed import (
+    BATCH,
+    EVERYTHING,
+    AnyFeedItem,
+    FeedScope,
+    latest_position,
+    read_entries,
+)
 from models.status_operations import post_status_update
 from tests.factories import make_issue
 from tests.live import eventually
@@ -134,4 +141,77 @@ async def test_a_failed_read_is_retried_and_nothing_is_lost(
 
     # then both still arrive once the read is retried
     assert [(await first).position, *await take(stream, 1)] == positions
+    await stream.aclose()
+
+
+@pytest.fixture
+def hub_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The positions the hub itself read the feed's entries after."""
+    reads: list[int] = []
+
+    async def counted(
+        after: int, scope: FeedScope | None = None, limit: int = BATCH
+    ) -> list[AnyFeedItem]:
+        if scope is None:  # the hub's own read, not a stream's
+            reads.append(after)
+        return await read_entries(after, scope or EVERYTHING, limit)
+
+    monkeypatch.setattr(hub_module, "read_entries", counted)
+    return reads
+
+
+async def test_a_hub_without_subscribers_only_follows_the_feeds_end(
+    hub: Hub, hub_reads: list[int]
+) -> None:
+    # when updates are posted while nobody subscribes
+    positions = await post_many(hub, 5)
+
+    # then the hub keeps up with the feed without reading its entries
+    await eventually(lambda: hub.position == positions[-1])
+    assert hub_reads == []
+
+    # and a client subscribing "from now" gets what follows, and only that
+    stream = hub.stream(EVERYTHING, after=None)
+    first = asyncio.create_task(anext(stream))
+    await eventually(lambda: len(hub.subscribers) == 1)
+    later = await post_many(hub, 2)
+    assert [(await first).position, *await take(stream, 1)] == later
+    assert hub_reads != []
+    await stream.aclose()
+
+
+async def test_a_subscriber_joining_while_the_hub_follows_the_end_misses_nothing(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a hub looking up the feed's end with nobody subscribed, held there
+    real = latest_position
+    looking, release = asyncio.Event(), asyncio.Event()
+
+    async def held() -> int:
+        looking.set()
+        await release.wait()
+        return await real()
+
+    monkeypatch.setattr(hub_module, "latest_position", held)
+    hub.wake()
+    await asyncio.wait_for(looking.wait(), 5)
+
+    # when a client subscribes "from now" and has read the table, and only then
+    # an update is committed (its wake-up lost) before the hub reads the end
+    stream = hub.stream(EVERYTHING, after=None)
+    first = asyncio.create_task(anext(stream))
+    await eventually(lambda: len(hub.subscribers) == 1)
+    await asyncio.sleep(0.05)
+    issue = await make_issue(slug="meanwhile")
+    written = await post_status_update(
+        issue.id,
+        status=IssueStatus.STALLED,
+        occurred_on="2025-03-01",
+        note="Meanwhile.",
+        actor="editor",
+    )
+    release.set()
+
+    # then the hub reads the entries for it instead of skipping past them
+    assert (await asyncio.wait_for(first, 5)).position == written.position
     await stream.aclose()
