@@ -305,5 +305,7 @@ async def _recorded_at(
 
 async def latest_position() -> int:
     """The newest position, or 0 for an empty feed."""
-    found = await FeedEntry.all().order_by("-id").first()
-    return int(found.id) if found is not None else 0
+    rows = await Statement().fetch(
+        "SELECT COALESCE(MAX(id), 0) AS position FROM feed_entry"
+    )
+    return int(rows[0]["position"])

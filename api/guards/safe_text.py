@@ -84,11 +84,29 @@ def has_unsafe_variables(
         return False
     if operation.operation is not OperationType.MUTATION:
         return has_unsafe_text(variables)
+    read = _variables_of_reads(operation)
+    if read is None:  # a fragment may read any variable: check them all
+        return has_unsafe_text(variables)
+    return has_unsafe_text({n: v for n, v in variables.items() if n in read})
+
+
+def _variables_of_reads(operation: OperationDefinitionNode) -> frozenset[str] | None:
+    """The variables a mutation's reads use, or None when it spreads fragments;
+    found once per parsed operation (documents are parsed once and kept)."""
+    found = _READS.get(id(operation))
+    if found is not None and found[0] is operation:
+        return found[1]
     read = _VariablesOfReads()
     visit(operation, read)
-    if read.spreads_fragments:  # a fragment may read any variable: check them all
-        return has_unsafe_text(variables)
-    return has_unsafe_text({n: v for n, v in variables.items() if n in read.names})
+    names = None if read.spreads_fragments else frozenset(read.names)
+    if len(_READS) >= READS_KEPT:
+        _READS.clear()
+    _READS[id(operation)] = (operation, names)  # the node kept: its id stays its own
+    return names
+
+
+READS_KEPT = 1000
+_READS: dict[int, tuple[OperationDefinitionNode, frozenset[str] | None]] = {}
 
 
 class _VariablesOfReads(Visitor):

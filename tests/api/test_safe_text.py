@@ -100,3 +100,23 @@ async def test_unsafe_text_read_in_a_mutations_result_refuses_it_whole(
     assert by_variable.json() == {"errors": [REFUSED]}
     assert without_locations(by_literal.json()) == [REFUSED]
     assert await snapshot() == before
+
+
+async def test_the_same_mutation_is_judged_by_each_requests_own_variables(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    # given a mutation document already run with clean variables
+    clean = {"input": await update_input("Talks resumed."), "slug": "direct-flights"}
+    first = await post_document(client, POST_AND_READ, clean, tokens.editor)
+    assert first.json()["data"]["issueUpdateStatus"]["__typename"] == (
+        "IssueUpdateStatusSuccess"
+    )
+    before = await snapshot()
+
+    # when the same document comes with unsafe text in a variable its result reads
+    unsafe = {"input": await update_input("Talks resumed again."), "slug": "a\x00"}
+    again = await post_document(client, POST_AND_READ, unsafe, tokens.editor)
+
+    # then it is refused before running, as the first time it would have been
+    assert again.json() == {"errors": [REFUSED]}
+    assert await snapshot() == before
