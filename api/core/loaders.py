@@ -3,8 +3,8 @@
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, NamedTuple, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
@@ -261,56 +261,74 @@ async def _previous_statuses(update_ids: list[int]) -> list[IssueStatus | None]:
     return [found.get(pk) for pk in update_ids]
 
 
-@dataclass
 class Loaders:
     """The loaders of one request, named `<what they return>_by_<key>`; never
-    shared between requests."""
+    shared between requests. Each is made when first asked for: most operations
+    use one or two of them."""
 
-    relationship_by_id: DataLoader[int, models.Relationship | None] = field(
-        default_factory=lambda: DataLoader(_by_id(models.Relationship))
-    )
-    issue_by_id: DataLoader[int, models.Issue | None] = field(
-        default_factory=lambda: DataLoader(_by_id(models.Issue))
-    )
-    status_update_by_id: DataLoader[int, models.StatusUpdate | None] = field(
-        default_factory=lambda: DataLoader(_by_id(models.StatusUpdate))
-    )
-    meeting_by_id: DataLoader[int, models.Meeting | None] = field(
-        default_factory=lambda: DataLoader(_by_id(models.Meeting))
-    )
-    position_by_id: DataLoader[int, models.Position | None] = field(
-        default_factory=lambda: DataLoader(_by_id(models.Position))
-    )
-    position_page_by_issue: DataLoader[PositionPageKey, Page[models.Position]] = field(
-        default_factory=lambda: DataLoader(_position_pages)
-    )
-    position_count_by_issue: DataLoader[PositionCountKey, int] = field(
-        default_factory=lambda: DataLoader(_position_counts)
-    )
-    spans_by_issue: DataLoader[SpanKey, list[StatusSpan]] = field(
-        default_factory=lambda: DataLoader(_spans)
-    )
-    status_update_page_by_issue: DataLoader[
-        StatusUpdatePageKey, Page[models.StatusUpdate]
-    ] = field(default_factory=lambda: DataLoader(status_update_pages))
-    meeting_page_by_issue: DataLoader[MeetingPageKey, Page[models.Meeting]] = field(
-        default_factory=lambda: DataLoader(_meeting_pages)
-    )
-    status_by_issue_day: DataLoader[IssueDay, IssueStatus | None] = field(
-        default_factory=lambda: DataLoader(_statuses_on_days)
-    )
-    status_update_count_by_issue: DataLoader[StatusUpdateCountKey, int] = field(
-        default_factory=lambda: DataLoader(_status_update_counts)
-    )
-    meeting_count_by_issue: DataLoader[int, int] = field(
-        default_factory=lambda: DataLoader(_meeting_counts)
-    )
-    issues_by_meeting: DataLoader[int, list[models.Issue]] = field(
-        default_factory=lambda: DataLoader(_issues_of_meetings)
-    )
-    previous_status_by_update: DataLoader[int, IssueStatus | None] = field(
-        default_factory=lambda: DataLoader(_previous_statuses)
-    )
+    @cached_property
+    def relationship_by_id(self) -> DataLoader[int, models.Relationship | None]:
+        return DataLoader(_by_id(models.Relationship))
+
+    @cached_property
+    def issue_by_id(self) -> DataLoader[int, models.Issue | None]:
+        return DataLoader(_by_id(models.Issue))
+
+    @cached_property
+    def status_update_by_id(self) -> DataLoader[int, models.StatusUpdate | None]:
+        return DataLoader(_by_id(models.StatusUpdate))
+
+    @cached_property
+    def meeting_by_id(self) -> DataLoader[int, models.Meeting | None]:
+        return DataLoader(_by_id(models.Meeting))
+
+    @cached_property
+    def position_by_id(self) -> DataLoader[int, models.Position | None]:
+        return DataLoader(_by_id(models.Position))
+
+    @cached_property
+    def position_page_by_issue(
+        self,
+    ) -> DataLoader[PositionPageKey, Page[models.Position]]:
+        return DataLoader(_position_pages)
+
+    @cached_property
+    def position_count_by_issue(self) -> DataLoader[PositionCountKey, int]:
+        return DataLoader(_position_counts)
+
+    @cached_property
+    def spans_by_issue(self) -> DataLoader[SpanKey, list[StatusSpan]]:
+        return DataLoader(_spans)
+
+    @cached_property
+    def status_update_page_by_issue(
+        self,
+    ) -> DataLoader[StatusUpdatePageKey, Page[models.StatusUpdate]]:
+        return DataLoader(status_update_pages)
+
+    @cached_property
+    def meeting_page_by_issue(self) -> DataLoader[MeetingPageKey, Page[models.Meeting]]:
+        return DataLoader(_meeting_pages)
+
+    @cached_property
+    def status_by_issue_day(self) -> DataLoader[IssueDay, IssueStatus | None]:
+        return DataLoader(_statuses_on_days)
+
+    @cached_property
+    def status_update_count_by_issue(self) -> DataLoader[StatusUpdateCountKey, int]:
+        return DataLoader(_status_update_counts)
+
+    @cached_property
+    def meeting_count_by_issue(self) -> DataLoader[int, int]:
+        return DataLoader(_meeting_counts)
+
+    @cached_property
+    def issues_by_meeting(self) -> DataLoader[int, list[models.Issue]]:
+        return DataLoader(_issues_of_meetings)
+
+    @cached_property
+    def previous_status_by_update(self) -> DataLoader[int, IssueStatus | None]:
+        return DataLoader(_previous_statuses)
 
     def release(self) -> None:
         """Drop what the loaders hold once the operation is answered.
@@ -319,6 +337,6 @@ class Loaders:
         collector frees; without this, every row an operation loaded would wait
         for a full collection (a pause that grows with them) rather than go at once.
         """
-        for loader in vars(self).values():
+        for loader in vars(self).values():  # the loaders made, and only them
             loader.clear_all()
             loader.batch = None  # the last batch holds its keys and answers too

@@ -25,3 +25,18 @@ async def test_released_loaders_hold_no_rows_and_still_load(
     again = await loaders.issue_by_id.load(pk)
     assert again is not None
     assert again.pk == pk
+
+
+async def test_a_loader_is_made_when_first_asked_for_and_then_kept(
+    seeded_db: TortoiseContext,
+) -> None:
+    loaders = Loaders()
+    assert vars(loaders) == {}  # none made yet: an operation pays for what it uses
+
+    first = loaders.issue_by_id
+    assert loaders.issue_by_id is first  # one per request
+    assert set(vars(loaders)) == {"issue_by_id"}
+    assert Loaders().issue_by_id is not first  # never shared between requests
+
+    loaders.release()  # releases what was made, and makes nothing
+    assert set(vars(loaders)) == {"issue_by_id"}
