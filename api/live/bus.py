@@ -36,7 +36,8 @@ LISTENER_NAME = "bilateral-listener"
 RECONNECT_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
 PROBE_SECONDS = 15.0
 
-Wake = Callable[[], None]
+# Called with the feed position a write announced, or None when not known.
+Wake = Callable[[int | None], None]
 Revoked = Callable[[str], None]
 
 
@@ -69,7 +70,7 @@ class LocalBus:
         if event.kind is EventKind.TOKEN_REVOKED and event.token_name is not None:
             self._revoked(event.token_name)
         if self._wake is not None and event.position is not None:
-            self._wake()
+            self._wake(event.position)
 
     async def start(self, wake: Wake, revoked: Revoked = _ignore) -> None:
         self._wake = wake
@@ -126,15 +127,15 @@ class PostgresBus:
         try:
             connection.add_termination_listener(lambda _: dropped.set())
 
-            def notified(*_: Any) -> None:
-                wake()
+            def notified(*arguments: Any) -> None:
+                wake(_position(arguments[-1]))  # (connection, pid, channel, payload)
 
             def revocation(*arguments: Any) -> None:
                 revoked(str(arguments[-1]))  # (connection, pid, channel, payload)
 
             await connection.add_listener(CHANNEL, notified)
             await connection.add_listener(REVOCATIONS, revocation)
-            wake()  # whatever was appended while we were not listening
+            wake(None)  # whatever was appended while we were not listening
             while not dropped.is_set():
                 # A silent network failure closes nothing: probe now and then.
                 with contextlib.suppress(TimeoutError):
@@ -147,6 +148,12 @@ class PostgresBus:
                 await connection.close(timeout=1)
             else:
                 connection.terminate()
+
+
+def _position(payload: object) -> int | None:
+    """The feed position a notification carries, or None for any other payload."""
+    text = str(payload)
+    return int(text) if text.isdigit() and len(text) < 19 else None
 
 
 async def _notify(channel: str, payload: str) -> None:

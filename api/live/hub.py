@@ -1,5 +1,6 @@
 """The hub of one process: reads the feed once, hands each entry to its subscribers.
-With none, it only follows the feed's end (one statement per wake-up).
+With none, it only follows the feed's end: the position a write announced, or
+one statement when none was.
 
 Subscribers never miss an entry and never see one twice. A new subscriber registers
 first, then reads the table from its starting position; whatever the hub hands it
@@ -13,7 +14,6 @@ tokens of its streams every `token_check_seconds`, whichever comes first.
 """
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 
@@ -98,6 +98,10 @@ class Hub:
         self.position = 0
         self.subscribers: set[Subscriber] = set()
         self._woken = asyncio.Event()
+        # Since the last read: the newest position announced, and whether a
+        # wake-up (or the periodic check) came without one.
+        self._heard = 0
+        self._blind = False
         self._pump: asyncio.Task[None] | None = None
         self._token_watch: asyncio.Task[None] | None = None
         self._starting = asyncio.Lock()
@@ -123,8 +127,12 @@ class Hub:
                 await asyncio.gather(task, return_exceptions=True)
         self._pump = self._token_watch = None
 
-    def wake(self) -> None:
-        """The feed may have moved: read it."""
+    def wake(self, position: int | None = None) -> None:
+        """The feed may have moved (to `position`, when announced): read it."""
+        if position is None:
+            self._blind = True
+        else:
+            self._heard = max(self._heard, position)
         self._woken.set()
 
     def revoke(self, name: str) -> None:
@@ -183,8 +191,10 @@ class Hub:
 
     async def _run(self) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
+            try:
                 await asyncio.wait_for(self._woken.wait(), self.poll_seconds)
+            except TimeoutError:
+                self._blind = True  # the periodic check: look at the feed itself
             self._woken.clear()
             try:
                 await self._fan_out()
@@ -194,11 +204,15 @@ class Hub:
                 self.wake()
 
     async def _fan_out(self) -> None:
+        heard, blind = self._heard, self._blind
+        self._heard, self._blind = 0, False
         if not self.subscribers:
-            # Nobody here to hand entries to: follow the feed's end, without
-            # reading the entries. A subscriber that joins meanwhile starts from
-            # the old position, so the entries are then read for it after all.
-            latest = await latest_position()
+            # Nobody here to hand entries to: follow the feed's end without
+            # reading the entries. Positions become visible in order, so an
+            # announced one is an end the feed has reached; otherwise ask the
+            # table. A subscriber that joins during that read starts from the
+            # old position, so the entries are then read for it after all.
+            latest = heard if not blind else await latest_position()
             if not self.subscribers:
                 self.position = max(self.position, latest)
                 return

@@ -92,13 +92,12 @@ class ConditionalGetMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)  # only a GET is conditional
             return
         request_headers = Headers(scope=scope)
         if_none_match = request_headers.getlist("if-none-match")
         if_modified_since = request_headers.get("if-modified-since")
-        conditional = scope["method"] == "GET"
         answered = False
 
         def holds(headers: MutableHeaders, tag: str | None) -> bool:
@@ -115,7 +114,7 @@ class ConditionalGetMiddleware:
                 headers = MutableHeaders(scope=message)
                 tag = _tag_of_representation(headers)
                 fresh = message["status"] == 200
-                if conditional and fresh and holds(headers, tag):
+                if fresh and holds(headers, tag):
                     answered = True
                     await send(_not_modified(message))
                     await send({"type": "http.response.body", "body": b""})

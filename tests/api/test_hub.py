@@ -161,14 +161,37 @@ def hub_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 async def test_a_hub_without_subscribers_only_follows_the_feeds_end(
-    hub: Hub, hub_reads: list[int]
+    hub: Hub, hub_reads: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    looked_up: list[int] = []
+
+    async def latest() -> int:
+        looked_up.append(1)
+        return await latest_position()
+
+    monkeypatch.setattr(hub_module, "latest_position", latest)
+
     # when updates are posted while nobody subscribes
     positions = await post_many(hub, 5)
 
-    # then the hub keeps up with the feed without reading its entries
+    # then the hub keeps up with the positions announced, reading nothing
     await eventually(lambda: hub.position == positions[-1])
     assert hub_reads == []
+    assert looked_up == []
+
+    # and a wake-up that names no position has it look the feed's end up
+    quiet = await make_issue(slug="quiet")
+    written = await post_status_update(
+        quiet.id,
+        status=IssueStatus.STALLED,
+        occurred_on="2025-03-01",
+        note="Quiet.",
+        actor="editor",
+    )
+    hub.wake()
+    await eventually(lambda: hub.position == written.position)
+    assert hub_reads == []
+    assert len(looked_up) == 1
 
     # and a client subscribing "from now" gets what follows, and only that
     stream = hub.stream(EVERYTHING, after=None)
