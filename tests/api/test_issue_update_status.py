@@ -20,6 +20,7 @@ from api.settings import Settings
 from models.database import open_database
 from models.enums import DatePrecision, EventKind, IssueStatus, TokenRole
 from models.events import Event
+from models.feed import announced_on_commit
 from models.idempotency import IdempotencyKey
 from models.issue import Issue
 from models.status_update import StatusUpdate
@@ -108,6 +109,7 @@ async def status_updated(issue: Issue, update_id: str, version: int) -> Event:
         update_id=row_id(update_id),
         version=version,
         position=await feed_position(row_id(update_id)),
+        announced=announced_on_commit(),
     )
 
 

@@ -14,6 +14,7 @@ from tortoise.context import TortoiseContext
 from api.core.relay import global_id
 from models.enums import EventKind, FeedKind
 from models.events import Event
+from models.feed import announced_on_commit
 from models.feed_entry import FeedEntry
 from models.issue import Issue
 from models.position import Position
@@ -136,6 +137,7 @@ async def test_recording_a_position_stores_it_and_bumps_the_version(
             position_id=row.pk,
             version=2,
             position=entry.pk,
+            announced=announced_on_commit(),
         )
     ]
 

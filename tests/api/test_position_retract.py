@@ -10,6 +10,7 @@ from tortoise.context import TortoiseContext
 from api.core.relay import global_id
 from models.enums import EventKind, FeedKind
 from models.events import Event
+from models.feed import announced_on_commit
 from models.feed_entry import FeedEntry
 from models.issue import Issue
 from models.position import Position
@@ -102,6 +103,7 @@ async def test_retracting_keeps_the_position_marked_and_bumps_the_version(
             position_id=stated.pk,
             version=3,
             position=entry.pk,
+            announced=announced_on_commit(),
         )
     ]
     # and reads leave it out unless asked for retracted positions

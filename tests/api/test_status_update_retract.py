@@ -15,6 +15,7 @@ from tortoise.context import TortoiseContext
 from api.core.relay import global_id
 from models.enums import EventKind, FeedKind, IssueStatus
 from models.events import Event
+from models.feed import announced_on_commit
 from models.issue import Issue
 from models.status_update import StatusUpdate
 from tests.api.graphql import (
@@ -140,6 +141,7 @@ async def retracted(issue: Issue, update_id: str, version: int) -> Event:
         update_id=row_id(update_id),
         version=version,
         position=await feed_position(row_id(update_id), FeedKind.RETRACTED),
+        announced=announced_on_commit(),
     )
 
 

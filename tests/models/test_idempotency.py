@@ -16,6 +16,7 @@ from models.database import open_database
 from models.enums import EventKind, IssueCategory, IssueStatus
 from models.errors import InvalidInputError, UserErrorCode, VersionConflictError
 from models.events import Event
+from models.feed import announced_on_commit
 from models.idempotency import IdempotencyKey
 from models.issue_operations import IssueWritten, create_issue, set_archived
 from models.meeting_operations import MeetingWritten, record_meeting
@@ -140,6 +141,7 @@ async def test_post_status_update_replays_its_first_result(
             update_id=first.update.id,
             version=2,
             position=first.position,
+            announced=announced_on_commit(),
         )
     ]
 
@@ -447,6 +449,7 @@ async def test_keys_belong_to_one_actor(
             update_id=other.update.id,
             version=3,
             position=other.position,
+            announced=announced_on_commit(),
         )
     ]
 

@@ -21,6 +21,7 @@ from models.errors import (
     VersionConflictError,
 )
 from models.events import Event
+from models.feed import announced_on_commit
 from models.idempotency import Idempotency, Recalled
 from models.issue import Issue
 from models.issue_operations import set_archived
@@ -277,6 +278,7 @@ async def test_a_first_update_sets_the_status_bumps_the_version_and_publishes(
             update_id=written.update.id,
             version=2,
             position=written.position,
+            announced=announced_on_commit(),
         )
     ]
 
@@ -314,6 +316,7 @@ async def test_a_back_filled_update_leaves_the_status_but_bumps_the_version(
             update_id=written.update.id,
             version=3,
             position=written.position,
+            announced=announced_on_commit(),
         )
     ]
 
@@ -783,6 +786,7 @@ async def test_retracting_marks_the_update_and_keeps_it(
             update_id=written.update.id,
             version=4,
             position=retracted.position,
+            announced=announced_on_commit(),
         )
     ]
 
