@@ -4,10 +4,10 @@ each row is read by column name (a driver's row or a dictionary alike)."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Generic, TypeVar
 
-from tortoise.fields import DatetimeField
+from tortoise.fields import DateField, DatetimeField
 from tortoise.models import Model
 from tortoise.timezone import get_default_timezone, get_use_tz
 
@@ -35,7 +35,7 @@ class Hydration(Generic[ModelT]):
             (key, name, f.field_type) for key, name, f in meta.db_default_fields
         ]
         columns += [
-            (key, name, _converter(f)) for key, name, f in meta.db_complex_fields
+            (key, name, converter_of(f)) for key, name, f in meta.db_complex_fields
         ]
         generated = meta.db_pk_column not in meta.generated_db_fields
         return cls(model, tuple(columns), generated)
@@ -64,11 +64,15 @@ def hydrate(model: type[ModelT], row: Mapping[str, Any]) -> ModelT:
     return Hydration.of(model)(row)
 
 
-def _converter(field: Any) -> Callable[[Any], Any]:
+def converter_of(field: Any) -> Callable[[Any], Any]:
     """The field's conversion; for an enum, its members looked up by value first;
-    for an aware timestamp, moved to the configured zone at once."""
+    for an aware timestamp, moved to the configured zone at once; for a date or
+    a timestamp stored as ISO text (SQLite), read by the standard library's
+    parser first."""
     if isinstance(field, DatetimeField) and get_use_tz():
         return _to_zone(field.to_python_value, get_default_timezone())
+    if isinstance(field, DateField) and not isinstance(field, DatetimeField):
+        return _to_date(field.to_python_value)
     enum_type = getattr(field, "enum_type", None)
     members = getattr(enum_type, "_value2member_map_", None)
     if not isinstance(members, dict):
@@ -86,13 +90,39 @@ _NOT_A_VALUE = object()
 
 
 def _to_zone(convert: Callable[[Any], Any], zone: tzinfo) -> Callable[[Any], Any]:
-    """A timestamp column's conversion: a driver's aware datetime is moved to
-    `zone` as the field would move it, without its checks; anything else (naive,
-    text, a number) goes through the field's own conversion."""
+    """A timestamp column's conversion: a driver's aware datetime, or ISO text
+    with an offset, is moved to `zone` as the field would move it, without its
+    checks; anything else (naive, other text, a number) goes through the field's
+    own conversion."""
 
     def to_zone(value: Any) -> Any:
         if type(value) is datetime and value.tzinfo is UTC:
             return value.astimezone(zone)
+        if type(value) is str:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                return convert(value)
+            if parsed.tzinfo is not None:
+                return parsed.astimezone(zone)
         return convert(value)
 
     return to_zone
+
+
+def _to_date(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A date column's conversion: ISO text (YYYY-MM-DD) read at once, anything
+    else by the field's own conversion."""
+
+    def to_date(value: Any) -> Any:
+        if type(value) is str and len(value) == ISO_DATE_LENGTH:
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        return convert(value)
+
+    return to_date
+
+
+ISO_DATE_LENGTH = 10

@@ -177,6 +177,9 @@ class Resolvers:
     def __init__(self, strawberry_schema: Any) -> None:
         self.config = strawberry_schema.config
         self.converter = strawberry_schema.schema_converter
+        # Whether each field has exception handlers: Strawberry resolves the
+        # field's lazy types to tell, touching the file system; asked once.
+        self._handled: dict[int, tuple[Any, bool]] = {}
 
     def direct_call(
         self, definition: GraphQLField, arguments: dict[str, Any]
@@ -187,7 +190,7 @@ class Resolvers:
         resolver = getattr(field, "base_resolver", None)
         if resolver is None or field.extensions:
             return None
-        if self.converter._get_field_exception_handlers(field):
+        if self.handles_exceptions(field):
             return None
         converted = convert_arguments(
             arguments,
@@ -213,6 +216,15 @@ class Resolvers:
             return resolver(source, **kwargs) if takes_self else resolver(**kwargs)
 
         return call
+
+    def handles_exceptions(self, field: Any) -> bool:
+        """Whether Strawberry would wrap this field's resolver in exception
+        handlers (then it is called through Strawberry's wrapper)."""
+        found = self._handled.get(id(field))
+        if found is None or found[0] is not field:
+            handled = bool(self.converter._get_field_exception_handlers(field))
+            found = self._handled[id(field)] = (field, handled)  # kept: id stays
+        return found[1]
 
 
 def serializer(leaf: GraphQLNamedType) -> Callable[[Any], Any]:

@@ -8,13 +8,16 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from strawberry.schema.schema_converter import CustomGraphQLEnumType
+from strawberry.schema.schema_converter import (
+    CustomGraphQLEnumType,
+    GraphQLCoreConverter,
+)
 from tortoise.context import TortoiseContext
 
 from api.app import create_app
 from api.core.relay import global_id
 from api.schema import direct_execution
-from api.schema.build import build_schema
+from api.schema.build import SchemaOptions, build_schema
 from api.schema.direct_execution import COUNTS
 from api.schema.direct_plan import NotDirectError, serializer
 from api.settings import Settings
@@ -173,3 +176,28 @@ def test_an_enum_serialises_as_strawberry_serialises_it() -> None:
         for name, value in enum.values.items():
             # a raw value (not a member) is left to the type's own serialiser
             assert serialize(value.value) == enum.serialize(value.value) == name
+
+
+async def test_a_fields_exception_handlers_are_looked_up_once(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    # the app's schema (shared by the apps of equal options) plans afresh
+    schema = build_schema(SchemaOptions(settings.limits, settings.introspection))
+    monkeypatch.setattr(schema, "_execute", None)
+    converter = GraphQLCoreConverter
+    real = converter._get_field_exception_handlers
+    asked: list[str] = []
+
+    def counted(self: Any, field: Any) -> Any:
+        asked.append(field.python_name)
+        return real(self, field)
+
+    monkeypatch.setattr(converter, "_get_field_exception_handlers", counted)
+
+    # when the same board is answered directly three times
+    for _ in range(3):
+        await answer(client, BOARD, first=5)
+
+    # then each of its resolvers' fields was looked up once at most
+    assert asked
+    assert len(asked) == len(set(asked))

@@ -7,7 +7,7 @@ from tortoise.context import TortoiseContext
 from tortoise.models import Model
 
 import models
-from models.hydration import Hydration
+from models.hydration import Hydration, converter_of
 
 TABLES = [
     (models.StatusUpdate, "status_update"),
@@ -49,3 +49,29 @@ async def test_a_partial_row_is_made_as_the_orm_makes_it(
     made = Hydration.of(models.Relationship)(row)
     assert vars(made) == vars(models.Relationship._init_from_db(**row))
     assert made._partial
+
+
+TIMESTAMPS = [
+    "2026-12-07 08:26:00.305125+00:00",
+    "2026-12-07T08:26:00+00:00",
+    "2026-12-07T08:26:00Z",
+    "2026-12-07 13:56:00.000001+05:30",
+    "2026-12-07 08:26:00",
+    "2026-12-07",
+]
+DATES = ["2025-01-27", "2024-02-29", "2025-01-27 10:00:00", "2025-01-27T10:00:00Z"]
+
+
+async def test_text_dates_and_timestamps_read_as_the_field_reads_them(
+    empty_db: TortoiseContext,
+) -> None:
+    # SQLite keeps them as ISO text; the fast readers must agree with the fields
+    fields = models.StatusUpdate._meta.fields_map
+    recorded = converter_of(fields["recorded_at"])
+    occurred = converter_of(fields["occurred_on"])
+    for text in TIMESTAMPS:
+        made, expected = recorded(text), fields["recorded_at"].to_python_value(text)
+        assert (made, made.tzinfo) == (expected, expected.tzinfo), text
+    for text in DATES:
+        made, expected = occurred(text), fields["occurred_on"].to_python_value(text)
+        assert (made, type(made)) == (expected, type(expected)), text
