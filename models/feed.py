@@ -8,7 +8,7 @@ here, by position, so a lost wake-up, a restart or a reconnect loses nothing.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tortoise import connections
@@ -277,6 +277,14 @@ async def _items(entries: Sequence[dict[str, Any]]) -> list[FeedItem]:
             )
         )
     return items
+
+
+async def with_issue_now(item: AnyFeedItem) -> AnyFeedItem:
+    """The item with its issue read again: an item replayed from a batch read a
+    while ago would otherwise show the issue as it stood then beside fields read
+    when it is shown (its latest update, say)."""
+    issue = await Issue.get_or_none(id=item.issue.pk)
+    return item if issue is None else replace(item, issue=issue)
 
 
 async def position_of(update_id: int, field: str = "after") -> int:

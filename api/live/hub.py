@@ -25,6 +25,7 @@ from models.feed import (
     FeedScope,
     latest_position,
     read_entries,
+    with_issue_now,
 )
 from models.tokens import revoked_among
 
@@ -228,7 +229,8 @@ class Hub:
 async def _table_after(cursor: int, scope: FeedScope) -> AsyncIterator[AnyFeedItem]:
     while batch := await read_entries(cursor, scope):
         for item in batch:
-            yield item
+            # A replay can take a while: each item shows its issue as it is now.
+            yield await with_issue_now(item)
         cursor = batch[-1].position
         if len(batch) < BATCH:
             return

@@ -238,3 +238,30 @@ async def test_a_subscriber_joining_while_the_hub_follows_the_end_misses_nothing
     # then the hub reads the entries for it instead of skipping past them
     assert (await asyncio.wait_for(first, 5)).position == written.position
     await stream.aclose()
+
+
+async def test_a_replayed_entry_shows_its_issue_as_it_is_when_it_is_handed_out(
+    hub: Hub,
+) -> None:
+    # given two updates of one issue, replayed from before the first
+    positions = await post_many(hub, 2)
+    stream = hub.stream(EVERYTHING, after=positions[0] - 1)
+    first = await anext(stream)  # the replay has read both entries by now
+    assert first.position == positions[0]
+
+    # when the issue changes before the second is handed out
+    issue_id = first.issue.pk
+    later = await post_status_update(
+        issue_id,
+        status=IssueStatus.RESOLVED,
+        occurred_on="2025-02-01",
+        note="Resolved.",
+        actor="editor",
+    )
+
+    # then the second shows the issue as it is now, not as the batch read it
+    second = await anext(stream)
+    assert second.position == positions[1]
+    assert second.issue.status is IssueStatus.RESOLVED
+    assert second.issue.version == later.issue.version
+    await stream.aclose()
