@@ -177,9 +177,10 @@ class Resolvers:
     def __init__(self, strawberry_schema: Any) -> None:
         self.config = strawberry_schema.config
         self.converter = strawberry_schema.schema_converter
-        # Whether each field has exception handlers: Strawberry resolves the
-        # field's lazy types to tell, touching the file system; asked once.
-        self._handled: dict[int, tuple[Any, bool]] = {}
+        # Whether each field (hashed by identity) has exception handlers:
+        # Strawberry resolves the field's lazy types to tell, touching the file
+        # system; asked once.
+        self._handled: dict[Any, bool] = {}
 
     def direct_call(
         self, definition: GraphQLField, arguments: dict[str, Any]
@@ -220,11 +221,11 @@ class Resolvers:
     def handles_exceptions(self, field: Any) -> bool:
         """Whether Strawberry would wrap this field's resolver in exception
         handlers (then it is called through Strawberry's wrapper)."""
-        found = self._handled.get(id(field))
-        if found is None or found[0] is not field:
+        handled = self._handled.get(field)
+        if handled is None:
             handled = bool(self.converter._get_field_exception_handlers(field))
-            found = self._handled[id(field)] = (field, handled)  # kept: id stays
-        return found[1]
+            self._handled[field] = handled
+        return handled
 
 
 def serializer(leaf: GraphQLNamedType) -> Callable[[Any], Any]:
