@@ -78,6 +78,12 @@ def position_ordering(*, descending: bool) -> Ordering:
     return Ordering("stated", "stated_on", descending, date)
 
 
+def recorded_ordering(*, descending: bool) -> Ordering:
+    """Updates or positions in the order they were recorded (ids are handed out
+    as rows are inserted): the order the live feed sends them in."""
+    return Ordering("recorded", "id", descending, int)
+
+
 def history_ordering(*, descending: bool) -> Ordering:
     """Updates in history order: occurred_on, then recorded order."""
     return Ordering("occurred", "occurred_on", descending, date)

@@ -3,7 +3,8 @@
 import base64
 import binascii
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Generic, TypeVar
+from enum import Enum
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 import strawberry
 from tortoise.models import Model
@@ -176,7 +177,44 @@ NewestFirst = Annotated[
     SortDirection,
     strawberry.argument(description="DESC: newest first (default); ASC: oldest."),
 ]
+NewestFirstOr = Annotated[
+    SortDirection | None,
+    strawberry.argument(
+        description="DESC: newest first (default); ASC: oldest. Pass this or "
+        "`orderBy`, not both.",
+        deprecation_reason="Use `orderBy`, which also chooses what to order by.",
+    ),
+]
 OldestFirst = Annotated[
     SortDirection,
     strawberry.argument(description="ASC: oldest first (default); DESC: newest first."),
 ]
+
+
+FieldT = TypeVar("FieldT", bound=Enum)
+FieldT_co = TypeVar("FieldT_co", bound=Enum, covariant=True)
+
+
+class ListOrder(Protocol[FieldT_co]):
+    """An `orderBy` input: what to order by and which way."""
+
+    @property
+    def field(self) -> FieldT_co: ...
+
+    @property
+    def direction(self) -> SortDirection: ...
+
+
+def chosen_order(
+    order: SortDirection | None, order_by: ListOrder[FieldT] | None, default: FieldT
+) -> tuple[FieldT, bool]:
+    """What a list is ordered by and whether newest first, from its `orderBy`
+    or its older `order` argument (newest `default` first when neither is
+    given); BAD_USER_INPUT when both are."""
+    if order_by is None:
+        return default, order is not SortDirection.ASC
+    if order is not None:
+        raise BadUserInputError(
+            "Pass either `order` or `orderBy`, not both.", argument="orderBy"
+        )
+    return order_by.field, order_by.direction is SortDirection.DESC

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    BooleanValueNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -134,6 +135,8 @@ class _IntrospectionCounter:
             if element is ROOT:
                 return self._root_field(selection)
             children = _children(self.schema, element, selection.name.value)
+            if not _includes_deprecated(selection):
+                children = [c for c in children if not _deprecated(c)]
             return sum(1 + self.count(c, selection.selection_set) for c in children)
         if isinstance(selection, InlineFragmentNode):
             return self.count(element, selection.selection_set)
@@ -149,6 +152,21 @@ class _IntrospectionCounter:
             types = self.schema.type_map.values()
             return 1 + max(self.count(t, node.selection_set) for t in types)
         return 0
+
+
+def _includes_deprecated(node: FieldNode) -> bool:
+    """Whether a list field (`fields`, `args`, …) returns deprecated elements:
+    only when asked to, and priced as if asked when a variable decides."""
+    for argument in node.arguments or ():
+        if argument.name.value == "includeDeprecated":
+            value = argument.value
+            return not isinstance(value, BooleanValueNode) or value.value
+    return False
+
+
+def _deprecated(element: Element) -> bool:
+    """Whether a field, argument, input field or enum value is deprecated."""
+    return getattr(element, "deprecation_reason", None) is not None
 
 
 def _children(schema: GraphQLSchema, element: Element, name: str) -> list[Element]:

@@ -2,10 +2,26 @@
 
 from api.core.enums import SortDirection
 from api.core.errors import BadUserInputError
-from api.core.relay import Connection, connection_of, page_request, parse_id_of
-from api.positions.types import Position, PositionFilter
-from models.pagination import fetch_page
-from models.queries import PositionCriteria, position_ordering, positions_matching
+from api.core.relay import (
+    Connection,
+    chosen_order,
+    connection_of,
+    page_request,
+    parse_id_of,
+)
+from api.positions.types import (
+    Position,
+    PositionFilter,
+    PositionOrder,
+    PositionOrderField,
+)
+from models.pagination import Ordering, fetch_page
+from models.queries import (
+    PositionCriteria,
+    position_ordering,
+    positions_matching,
+    recorded_ordering,
+)
 
 
 def country_argument(value: str | None, argument: str) -> str | None:
@@ -24,13 +40,15 @@ def country_argument(value: str | None, argument: str) -> str | None:
 
 async def list_positions(
     filter: PositionFilter | None,
-    order: SortDirection,
+    order: SortDirection | None,
+    order_by: PositionOrder | None,
     first: int | None,
     after: str | None,
     last: int | None,
     before: str | None,
 ) -> Connection[Position]:
     """A keyset page of positions across issues."""
+    ordering = position_list_ordering(order, order_by)
     request = page_request(first, after, last, before)
     given = filter or PositionFilter()
     criteria = PositionCriteria(
@@ -46,6 +64,15 @@ async def list_positions(
         include_retracted=given.include_retracted,
     )
     queryset = positions_matching(criteria)
-    ordering = position_ordering(descending=order is SortDirection.DESC)
     page = await fetch_page(queryset, ordering, request)
     return connection_of(page, Position.from_row, queryset.count)
+
+
+def position_list_ordering(
+    order: SortDirection | None, order_by: PositionOrder | None
+) -> Ordering:
+    """A position list's order from `orderBy` (or the older `order`)."""
+    field, descending = chosen_order(order, order_by, PositionOrderField.STATED_ON)
+    if field is PositionOrderField.RECORDED:
+        return recorded_ordering(descending=descending)
+    return position_ordering(descending=descending)

@@ -1,12 +1,14 @@
 """The Position node and the filter of position lists."""
 
 from datetime import date, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 import models
 from api.context import Context
+from api.core.enums import SortDirection
 from api.core.relay import Node
 from api.core.values import PartialDate, Source
 from models.feed import PositionFeedItem
@@ -97,6 +99,35 @@ class Position(Node):
         row = await info.context.loaders.issue_by_id.load(self.row.issue_id)
         assert row is not None  # a foreign key guarantees it
         return Issue.from_row(row)
+
+
+@strawberry.enum(description="What a position list can be ordered by.")
+class PositionOrderField(Enum):
+    STATED_ON = strawberry.enum_value(
+        "STATED_ON",
+        description="By the day the position was stated (a partial date at its "
+        "first day), ties in recorded order.",
+    )
+    RECORDED = strawberry.enum_value(
+        "RECORDED",
+        description="In the order the positions were recorded. A subscription "
+        "started `after` the newest recorded position (include retracted ones) "
+        "replays only what was recorded or retracted since.",
+    )
+
+
+@strawberry.input(description="The order of a position list.")
+class PositionOrder:
+    field: PositionOrderField = strawberry.field(description="What to order by.")
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.DESC, description="Descending (default) or ascending."
+    )
+
+
+PositionOrderArgument = Annotated[
+    PositionOrder | None,
+    strawberry.argument(description="The order (default: STATED_ON, newest first)."),
+]
 
 
 @strawberry.input(description="Which positions a list returns; every field narrows it.")

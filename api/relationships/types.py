@@ -7,19 +7,18 @@ import strawberry
 
 import models
 from api.context import Context
-from api.core.enums import SortDirection
 from api.core.relay import (
     After,
     Before,
     Connection,
     First,
     Last,
-    NewestFirst,
+    NewestFirstOr,
     Node,
 )
 from api.issues.spans import StatusStanding
 from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
-from api.positions.types import Position, PositionFilter
+from api.positions.types import Position, PositionFilter, PositionOrderArgument
 from models.status_spans import standings, today
 
 
@@ -86,7 +85,8 @@ class Relationship(Node):
             PositionFilter | None,
             strawberry.argument(description="Which positions to return."),
         ] = None,
-        order: NewestFirst = SortDirection.DESC,
+        order_by: PositionOrderArgument = None,
+        order: NewestFirstOr = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -96,7 +96,7 @@ class Relationship(Node):
 
         given = filter or PositionFilter()
         given.relationship = self.slug
-        return await list_positions(given, order, first, after, last, before)
+        return await list_positions(given, order, order_by, first, after, last, before)
 
     @strawberry.field(
         description="How long each unarchived issue of this relationship has stood "

@@ -16,6 +16,7 @@ from api.core.relay import (
     First,
     Last,
     NewestFirst,
+    NewestFirstOr,
     Node,
     parse_global_id,
 )
@@ -26,12 +27,16 @@ from api.issues.types import Issue, IssueFilterArgument, IssueOrderArgument
 from api.meetings.queries import list_meetings
 from api.meetings.types import Meeting, MeetingFilter
 from api.positions.queries import list_positions
-from api.positions.types import Position, PositionFilter
+from api.positions.types import Position, PositionFilter, PositionOrderArgument
 from api.relationships.types import Relationship
 from api.schema.budget import RateLimit, rate_limit
 from api.schema.nodes import fetch_node, resolve_node
 from api.status_updates.queries import list_updates
-from api.status_updates.types import StatusUpdate, StatusUpdateFilter
+from api.status_updates.types import (
+    StatusUpdate,
+    StatusUpdateFilter,
+    StatusUpdateOrder,
+)
 from api.tokens.queries import tokens, viewer
 from api.tokens.types import ApiToken, ViewerProfile
 from models.queries import status_counts
@@ -126,13 +131,19 @@ class Query:
             StatusUpdateFilter | None,
             strawberry.argument(description="Which updates to return."),
         ] = None,
-        order: NewestFirst = SortDirection.DESC,
+        order_by: Annotated[
+            StatusUpdateOrder | None,
+            strawberry.argument(
+                description="The order (default: OCCURRED_ON, newest first)."
+            ),
+        ] = None,
+        order: NewestFirstOr = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[StatusUpdate]:
-        return await list_updates(filter, order, first, after, last, before)
+        return await list_updates(filter, order, order_by, first, after, last, before)
 
     @strawberry.field(
         permission_classes=READ,
@@ -145,13 +156,14 @@ class Query:
             PositionFilter | None,
             strawberry.argument(description="Which positions to return."),
         ] = None,
-        order: NewestFirst = SortDirection.DESC,
+        order_by: PositionOrderArgument = None,
+        order: NewestFirstOr = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[Position]:
-        return await list_positions(filter, order, first, after, last, before)
+        return await list_positions(filter, order, order_by, first, after, last, before)
 
     @strawberry.field(
         permission_classes=READ, description="Meetings, newest first by default."

@@ -3,24 +3,37 @@
 from api.core.enums import SortDirection
 from api.core.relay import (
     Connection,
+    chosen_order,
     connection_of,
     page_request,
     parse_id_of,
 )
-from api.status_updates.types import StatusUpdate, StatusUpdateFilter
-from models.pagination import fetch_page
-from models.queries import UpdateCriteria, history_ordering, updates_matching
+from api.status_updates.types import (
+    StatusUpdate,
+    StatusUpdateFilter,
+    StatusUpdateOrder,
+    StatusUpdateOrderField,
+)
+from models.pagination import Ordering, fetch_page
+from models.queries import (
+    UpdateCriteria,
+    history_ordering,
+    recorded_ordering,
+    updates_matching,
+)
 
 
 async def list_updates(
     filter: StatusUpdateFilter | None,
-    order: SortDirection,
+    order: SortDirection | None,
+    order_by: StatusUpdateOrder | None,
     first: int | None,
     after: str | None,
     last: int | None,
     before: str | None,
 ) -> Connection[StatusUpdate]:
     """A keyset page of the update feed."""
+    ordering = update_ordering(order, order_by)
     request = page_request(first, after, last, before)
     given = filter or StatusUpdateFilter()
     criteria = UpdateCriteria(
@@ -35,6 +48,17 @@ async def list_updates(
         include_retracted=given.include_retracted,
     )
     queryset = updates_matching(criteria)
-    ordering = history_ordering(descending=order is SortDirection.DESC)
     page = await fetch_page(queryset, ordering, request)
     return connection_of(page, StatusUpdate.from_row, queryset.count)
+
+
+def update_ordering(
+    order: SortDirection | None, order_by: StatusUpdateOrder | None
+) -> Ordering:
+    """The feed's order from `orderBy` (or the older `order`)."""
+    field, descending = chosen_order(
+        order, order_by, StatusUpdateOrderField.OCCURRED_ON
+    )
+    if field is StatusUpdateOrderField.RECORDED:
+        return recorded_ordering(descending=descending)
+    return history_ordering(descending=descending)

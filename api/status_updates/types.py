@@ -1,13 +1,14 @@
 """The StatusUpdate node and the filter of the update feed."""
 
 from datetime import date, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 import models
 from api.context import Context
-from api.core.enums import IssueStatus
+from api.core.enums import IssueStatus, SortDirection
 from api.core.relay import (
     Node,
 )
@@ -96,6 +97,29 @@ class StatusUpdate(Node):
         if self.feed_item is not None:
             return self.feed_item.previous_status
         return await info.context.loaders.previous_status_by_update.load(self.row.pk)
+
+
+@strawberry.enum(description="What the update feed can be ordered by.")
+class StatusUpdateOrderField(Enum):
+    OCCURRED_ON = strawberry.enum_value(
+        "OCCURRED_ON",
+        description="By the day the update took effect (a partial date at its "
+        "first day), ties in recorded order: the history's order.",
+    )
+    RECORDED = strawberry.enum_value(
+        "RECORDED",
+        description="In the order the updates were recorded. A subscription "
+        "started `after` the newest recorded update (include retracted ones) "
+        "replays only what was recorded or retracted since.",
+    )
+
+
+@strawberry.input(description="The order of the update feed.")
+class StatusUpdateOrder:
+    field: StatusUpdateOrderField = strawberry.field(description="What to order by.")
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.DESC, description="Descending (default) or ascending."
+    )
 
 
 @strawberry.input(description="Which updates the feed returns; every field narrows it.")

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from graphql import (
+    GraphQLField,
     OperationDefinitionNode,
     get_introspection_query,
     graphql_sync,
@@ -91,6 +92,48 @@ def test_introspection_is_priced_at_the_objects_it_returns() -> None:
     assert result.errors is None
     assert priced.introspection_nodes == _objects(result.data) > 1_000
     assert priced.cost == -(-priced.introspection_nodes // 100)
+
+
+@pytest.mark.parametrize(
+    ("include", "variables"),
+    [
+        ("", {}),
+        ("(includeDeprecated: false)", {}),
+        ("(includeDeprecated: true)", {}),
+        ("(includeDeprecated: $all)", {"all": True}),
+        ("(includeDeprecated: $all)", {"all": False}),
+    ],
+)
+def test_deprecated_arguments_are_priced_only_when_they_are_listed(
+    include: str, variables: dict[str, Any]
+) -> None:
+    # given a list of every field's arguments, deprecated ones if asked for
+    declared = "($all: Boolean!)" if variables else ""
+    document = (
+        f"query Q{declared} "
+        f"{{ __schema {{ types {{ fields {{ args{include} {{ name }} }} }} }} }}"
+    )
+
+    # when it is priced, and when it runs
+    priced = price(document, variables)
+    result = graphql_sync(schema._schema, document, variable_values=variables)
+
+    # then the price is what the answer holds, or more when a variable decides
+    assert result.errors is None
+    listed = _objects(result.data)
+    deprecated = sum(
+        1
+        for kind in schema._schema.type_map.values()
+        for field in getattr(kind, "fields", {}).values()
+        if isinstance(field, GraphQLField)
+        for argument in field.args.values()
+        if argument.deprecation_reason is not None
+    )
+    assert deprecated == 3
+    if "$all" in include:
+        assert priced.introspection_nodes == listed + (0 if variables["all"] else 3)
+    else:
+        assert priced.introspection_nodes == listed
 
 
 def test_a_fan_out_of_fragments_in_introspection_is_priced_not_expanded() -> None:

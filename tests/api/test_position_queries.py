@@ -220,3 +220,57 @@ async def test_positions_and_spans_of_every_issue_cost_a_fixed_number_of_stateme
     # the issue page and its count, then one statement each for the positions'
     # pages, their counts and every issue's live history
     assert statements <= 5, sql_queries.statements[-statements:]
+
+
+RECORDED = """
+query Recorded($orderBy: PositionOrder, $first: Int, $after: String) {
+  positions(orderBy: $orderBy, first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { issue { slug } speaker }
+  }
+  relationship(slug: "india-china") {
+    positions(orderBy: $orderBy, first: 2) { nodes { issue { slug } speaker } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_positions_in_recorded_order_are_in_file_order(
+    client: httpx.AsyncClient, direction: str
+) -> None:
+    order_by = {"field": "RECORDED", "direction": direction}
+    seen: list[JSON] = []
+    after = None
+    for _ in range(20):
+        variables = {"orderBy": order_by, "first": 3, "after": after}
+        data = await gql_data(client, RECORDED, variables)
+        seen.extend(data["positions"]["nodes"])
+        if not data["positions"]["pageInfo"]["hasNextPage"]:
+            break
+        after = data["positions"]["pageInfo"]["endCursor"]
+
+    in_file = [(p["issue"], p["speaker"]) for p in seeded_positions()]
+    expected = in_file if direction == "ASC" else in_file[::-1]
+    assert [(n["issue"]["slug"], n["speaker"]) for n in seen] == expected
+    assert expected != newest_first(seeded_positions())
+    of_relationship = data["relationship"]["positions"]["nodes"]
+    assert [(n["issue"]["slug"], n["speaker"]) for n in of_relationship] == expected[:2]
+
+
+@pytest.mark.parametrize("where", ["positions", "relationship"])
+async def test_order_and_order_by_together_are_refused(
+    client: httpx.AsyncClient, where: str
+) -> None:
+    field = "positions(order: DESC, orderBy: {field: STATED_ON}) { nodes { id } }"
+    query = (
+        f"{{ {field} }}"
+        if where == "positions"
+        else f'{{ relationship(slug: "india-china") {{ {field} }} }}'
+    )
+
+    body = await gql(client, query)
+
+    error = only_error(body)
+    assert error["message"] == "Pass either `order` or `orderBy`, not both."
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "orderBy"}

@@ -615,3 +615,153 @@ async def test_a_cursor_of_an_issue_list_is_refused_by_the_feed(
         f"'{cursor[:64]}' is not a cursor of this list in its current order."
     )
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+# The feed in recorded order
+
+FEED_BY = """
+query FeedBy($orderBy: StatusUpdateOrder, $first: Int, $after: String, $last: Int,
+             $before: String, $filter: StatusUpdateFilter) {
+  statusUpdates(
+    orderBy: $orderBy
+    filter: $filter
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
+    edges { cursor node { id note occurredOn { text } issue { slug } } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+
+RECORDED_DESC = {"field": "RECORDED", "direction": "DESC"}
+
+
+async def feed_by(client: httpx.AsyncClient, **variables: object) -> JSON:
+    data = await gql_data(client, FEED_BY, dict(variables))
+    connection: JSON = data["statusUpdates"]
+    return connection
+
+
+def recorded_order(*, newest_first: bool) -> list[tuple[str, str, str]]:
+    ordered = sorted(seed_updates(), key=lambda u: u.recorded, reverse=newest_first)
+    return [seed_identity(u) for u in ordered]
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_walking_the_feed_in_recorded_order_visits_every_update_once(
+    client: httpx.AsyncClient, direction: str
+) -> None:
+    order_by = {"field": "RECORDED", "direction": direction}
+    pages = [await feed_by(client, orderBy=order_by, first=50)]
+    while pages[-1]["pageInfo"]["hasNextPage"]:
+        after = pages[-1]["pageInfo"]["endCursor"]
+        pages.append(await feed_by(client, orderBy=order_by, first=50, after=after))
+        assert len(pages) <= 20, "the walk does not end"
+
+    walked = [identity(edge["node"]) for page in pages for edge in page["edges"]]
+    assert walked == recorded_order(newest_first=direction == "DESC")
+    # the seed is recorded issue by issue, so this order is not the history's
+    assert walked != [seed_identity(u) for u in feed_order(newest_first=True)]
+    assert [len(page["edges"]) for page in pages] == pages_of_50()
+
+
+async def test_walking_the_feed_backward_in_recorded_order(
+    client: httpx.AsyncClient,
+) -> None:
+    pages = [await feed_by(client, orderBy=RECORDED_DESC, last=60)]
+    while pages[-1]["pageInfo"]["hasPreviousPage"]:
+        before = pages[-1]["pageInfo"]["startCursor"]
+        pages.append(
+            await feed_by(client, orderBy=RECORDED_DESC, last=60, before=before)
+        )
+        assert len(pages) <= 20, "the walk does not end"
+
+    walked = [identity(e["node"]) for page in reversed(pages) for e in page["edges"]]
+    assert walked == recorded_order(newest_first=True)
+
+
+async def test_a_back_filled_update_is_the_newest_recorded_not_the_newest(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    # given: an update recorded now about a day long past
+    note = "Back-filled: recorded today about 2020."
+    given = {"issueId": await issue_id(client, "trade-and-investment")}
+    payload = await mutate(
+        client,
+        tokens.editor,
+        POST_UPDATE,
+        {**given, "status": "STALLED", "occurredOn": "2020-03-01", "note": note},
+    )
+    assert payload == {"__typename": "IssueUpdateStatusSuccess"}
+
+    # when
+    recorded = await feed_by(client, orderBy=RECORDED_DESC, first=2)
+    occurred = await feed_by(client, orderBy={"field": "OCCURRED_ON"}, first=1)
+
+    # then
+    newest = recorded["edges"][0]["node"]
+    assert (newest["note"], newest["occurredOn"]["text"]) == (note, "2020-03-01")
+    assert (
+        identity(recorded["edges"][1]["node"]) == recorded_order(newest_first=True)[0]
+    )
+    assert identity(occurred["edges"][0]["node"]) == seed_identity(
+        feed_order(newest_first=True)[0]
+    )
+
+
+async def test_the_default_order_by_field_is_newest_first(
+    client: httpx.AsyncClient,
+) -> None:
+    connection = await feed_by(client, orderBy={"field": "OCCURRED_ON"}, first=20)
+
+    expected = [seed_identity(u) for u in feed_order(newest_first=True)[:20]]
+    assert [identity(edge["node"]) for edge in connection["edges"]] == expected
+
+
+async def test_the_feed_in_recorded_order_keeps_its_filters(
+    client: httpx.AsyncClient,
+) -> None:
+    flights = await issue_id(client, "direct-flights")
+
+    connection = await feed_by(
+        client, orderBy=RECORDED_DESC, filter={"issue": flights}, first=100
+    )
+
+    expected = [
+        seed_identity(u)
+        for u in sorted(seed_updates(), key=lambda u: u.recorded, reverse=True)
+        if u.slug == "direct-flights"
+    ]
+    assert [identity(edge["node"]) for edge in connection["edges"]] == expected
+
+
+async def test_order_and_order_by_together_are_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    body = await gql(
+        client,
+        "{ statusUpdates(order: ASC, orderBy: {field: RECORDED}) { nodes { id } } }",
+    )
+
+    error = only_error(body)
+    assert error["message"] == "Pass either `order` or `orderBy`, not both."
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "orderBy"}
+    assert body["data"] is None
+
+
+async def test_a_cursor_of_one_order_is_refused_in_the_other(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await feed_by(client, orderBy=RECORDED_DESC, first=3)
+    cursor = page["pageInfo"]["endCursor"]
+
+    body = await gql(client, FEED, {"first": 3, "after": cursor})
+
+    error = only_error(body)
+    assert error["message"] == (
+        f"'{cursor[:64]}' is not a cursor of this list in its current order."
+    )
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"

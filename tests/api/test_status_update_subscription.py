@@ -12,6 +12,7 @@ from models.status_update import StatusUpdate
 from models.tokens import revoke_token
 from tests.api.feed import (
     SUBSCRIBE,
+    Live,
     event_ids,
     post_update,
     retract_update,
@@ -135,6 +136,56 @@ async def test_after_a_seeded_update_replays_the_later_seeds(
         # then it gets the last one only
         assert event_ids([await ws.data()]) == [id_of(last_two[0])]
         await nothing_more(ws)
+
+
+NEWEST = """
+query Newest($by: StatusUpdateOrderField!) {
+  statusUpdates(first: 1, orderBy: {field: $by}, filter: {includeRetracted: true}) {
+    nodes { id }
+  }
+}
+"""
+
+
+async def newest_by(live: Live, field: str) -> str:
+    response = await live.http.post(
+        "/graphql", json={"query": NEWEST, "variables": {"by": field}}
+    )
+    (node,) = response.json()["data"]["statusUpdates"]["nodes"]
+    newest: str = node["id"]
+    return newest
+
+
+async def test_after_the_newest_recorded_update_only_later_changes_replay(
+    seeded_db: TortoiseContext, seeded_url: str, tokens: Tokens
+) -> None:
+    async with running(seeded_url) as live:
+        # given a back-filled update, then a retracted one: the newest recorded
+        # update is neither the newest by day nor live, and its retraction came
+        # after it was recorded
+        await post_update(
+            live.http, tokens.editor, live.issue_id, "Old.", occurredOn="2019-05"
+        )
+        retracted = await post_update(
+            live.http, tokens.editor, live.issue_id, "Gone.", occurredOn="2019-06"
+        )
+        await retract_update(live.http, tokens.editor, retracted)
+        start = await newest_by(live, "RECORDED")
+        assert start == retracted
+        assert await newest_by(live, "OCCURRED_ON") != start
+
+        async with graphql_socket(live.base) as ws:
+            # when a client starts there, and one more update is posted
+            await ws.subscribe("board", SUBSCRIBE, {"after": start})
+            replayed = await ws.data()
+            await nothing_more(ws)
+            posted = await post_update(live.http, tokens.editor, live.issue_id, "New.")
+
+            # then it gets the retraction (none of the seed), then that update
+            assert event_ids([replayed]) == [retracted]
+            assert replayed["statusUpdates"]["retractedAt"] is not None
+            assert event_ids([await ws.data()]) == [posted]
+            await nothing_more(ws)
 
 
 async def test_an_issue_filter_passes_only_that_issues_updates(

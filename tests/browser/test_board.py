@@ -1,10 +1,12 @@
 """The status board in a real browser that can reach nothing but the server."""
 
+import json
 from collections.abc import Mapping
 from datetime import date
 
 from playwright.async_api import Page, WebSocketRoute, expect
 
+from tests.api.graphql import JSON
 from tests.browser.served_board import gql, post_update, record_position, shut_in
 
 STATUSES = """
@@ -219,4 +221,38 @@ async def test_a_posted_update_appears_live_and_after_a_reconnect(
     await expect(card).to_have_attribute("data-status", "RESOLVED", timeout=2_000)
     await expect(card.locator(".card-note")).to_have_text(missed, timeout=2_000)
     assert len(sockets) == 2  # one WebSocket at a time carries both subscriptions
+    watched.assert_clean()
+
+
+async def test_a_page_load_replays_nothing_the_board_already_shows(
+    board_url: str, editor_token: str, page: Page
+) -> None:
+    watched = await shut_in(page, board_url)
+    events: list[JSON] = []
+
+    async def counting(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            text = message if isinstance(message, str) else message.decode()
+            sent: JSON = json.loads(text)
+            if sent.get("type") == "next":
+                events.append(sent["payload"]["data"])
+            ws.send(message)
+
+        server.on_message(from_server)
+
+    await page.route_web_socket(f"{board_url.replace('http', 'ws')}/graphql", counting)
+    await page.goto(board_url + "/")
+    await expect(page.locator("[data-live]")).to_have_attribute("data-live", "live")
+
+    note = "The only news since the page loaded."
+    posted = await post_update(
+        board_url, editor_token, "journalists-visas", "IN_PROGRESS", note
+    )
+    card = page.locator('article.card[data-slug="journalists-visas"]')
+    await expect(card.locator(".card-note")).to_have_text(note)
+
+    # the feed sent what happened after the board was read, and nothing before it
+    assert [event["statusUpdates"]["id"] for event in events] == [posted]
     watched.assert_clean()

@@ -118,17 +118,31 @@ export const BOARD_QUERY = graphql(`
         }
       }
     }
-    newest: statusUpdates(first: 1, filter: { relationship: $relationship }) {
+    # The live feed starts after the newest recorded update and position, so it
+    # replays only what was recorded or retracted after this read.
+    newest: statusUpdates(
+      first: 1
+      orderBy: { field: RECORDED }
+      filter: { relationship: $relationship, includeRetracted: true }
+    ) {
       nodes {
         id
       }
     }
-    newestPosition: positions(first: 1, filter: { relationship: $relationship }) {
+    newestPosition: positions(
+      first: 1
+      orderBy: { field: RECORDED }
+      filter: { relationship: $relationship, includeRetracted: true }
+    ) {
       nodes {
         id
       }
     }
-    oldest: statusUpdates(first: 1, order: ASC, filter: { relationship: $relationship }) {
+    oldest: statusUpdates(
+      first: 1
+      orderBy: { field: OCCURRED_ON, direction: ASC }
+      filter: { relationship: $relationship }
+    ) {
       nodes {
         occurredOn {
           date

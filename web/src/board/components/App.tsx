@@ -111,7 +111,8 @@ export function App({ publicRead }: { publicRead: boolean }) {
   }, [relationshipName]);
   useEffect(() => setFeedLink(view.relationship, view.issue), [view.relationship, view.issue]);
 
-  // The live feed starts once the board knows the newest update, and replays from it.
+  // The live feed starts once the board knows the newest recorded update, and
+  // replays what was recorded after it.
   const liveStart = board !== null;
   const startAfter = useRef<{ update: string | null; position: string | null } | null>(null);
   if (board && startAfter.current === null) {

@@ -79,7 +79,7 @@ import"./modulepreload-polyfill-P2Xu9kJm.js";import{n as e}from"./dist-CFLpQDq_.
     publisher
   }
 }
-    `,{fragmentName:`PositionFields`}),"\n  query Board(\n    $relationship: String!\n    $filter: IssueFilter!\n    $after: String\n    $asOf: Date\n    $day: Date!\n    $timeTravel: Boolean!\n  ) {\n    relationship(slug: $relationship) {\n      id\n      slug\n      name\n      countries\n    }\n    relationships {\n      slug\n      name\n    }\n    issues(filter: $filter, first: 100, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...CardFields\n        statusAsOf(date: $day) @include(if: $timeTravel)\n        statusSpans(asOf: $asOf) {\n          ...SpanFields\n        }\n      }\n    }\n    statusCounts(relationship: $relationship, asOf: $asOf) {\n      status\n      count\n    }\n    # In time travel, each card shows the latest update by that day: the newest\n    # hundred before it cover every issue that moved lately.\n    past: statusUpdates(first: 100, filter: { relationship: $relationship, occurredTo: $asOf })\n      @include(if: $timeTravel) {\n      nodes {\n        ...UpdateFields\n        issue {\n          id\n        }\n      }\n    }\n    newest: statusUpdates(first: 1, filter: { relationship: $relationship }) {\n      nodes {\n        id\n      }\n    }\n    newestPosition: positions(first: 1, filter: { relationship: $relationship }) {\n      nodes {\n        id\n      }\n    }\n    oldest: statusUpdates(first: 1, order: ASC, filter: { relationship: $relationship }) {\n      nodes {\n        occurredOn {\n          date\n        }\n      }\n    }\n  }\n":new Y(`
+    `,{fragmentName:`PositionFields`}),"\n  query Board(\n    $relationship: String!\n    $filter: IssueFilter!\n    $after: String\n    $asOf: Date\n    $day: Date!\n    $timeTravel: Boolean!\n  ) {\n    relationship(slug: $relationship) {\n      id\n      slug\n      name\n      countries\n    }\n    relationships {\n      slug\n      name\n    }\n    issues(filter: $filter, first: 100, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...CardFields\n        statusAsOf(date: $day) @include(if: $timeTravel)\n        statusSpans(asOf: $asOf) {\n          ...SpanFields\n        }\n      }\n    }\n    statusCounts(relationship: $relationship, asOf: $asOf) {\n      status\n      count\n    }\n    # In time travel, each card shows the latest update by that day: the newest\n    # hundred before it cover every issue that moved lately.\n    past: statusUpdates(first: 100, filter: { relationship: $relationship, occurredTo: $asOf })\n      @include(if: $timeTravel) {\n      nodes {\n        ...UpdateFields\n        issue {\n          id\n        }\n      }\n    }\n    # The live feed starts after the newest recorded update and position, so it\n    # replays only what was recorded or retracted after this read.\n    newest: statusUpdates(\n      first: 1\n      orderBy: { field: RECORDED }\n      filter: { relationship: $relationship, includeRetracted: true }\n    ) {\n      nodes {\n        id\n      }\n    }\n    newestPosition: positions(\n      first: 1\n      orderBy: { field: RECORDED }\n      filter: { relationship: $relationship, includeRetracted: true }\n    ) {\n      nodes {\n        id\n      }\n    }\n    oldest: statusUpdates(\n      first: 1\n      orderBy: { field: OCCURRED_ON, direction: ASC }\n      filter: { relationship: $relationship }\n    ) {\n      nodes {\n        occurredOn {\n          date\n        }\n      }\n    }\n  }\n":new Y(`
     query Board($relationship: String!, $filter: IssueFilter!, $after: String, $asOf: Date, $day: Date!, $timeTravel: Boolean!) {
   relationship(slug: $relationship) {
     id
@@ -119,19 +119,27 @@ import"./modulepreload-polyfill-P2Xu9kJm.js";import{n as e}from"./dist-CFLpQDq_.
       }
     }
   }
-  newest: statusUpdates(first: 1, filter: {relationship: $relationship}) {
+  newest: statusUpdates(
+    first: 1
+    orderBy: {field: RECORDED}
+    filter: {relationship: $relationship, includeRetracted: true}
+  ) {
     nodes {
       id
     }
   }
-  newestPosition: positions(first: 1, filter: {relationship: $relationship}) {
+  newestPosition: positions(
+    first: 1
+    orderBy: {field: RECORDED}
+    filter: {relationship: $relationship, includeRetracted: true}
+  ) {
     nodes {
       id
     }
   }
   oldest: statusUpdates(
     first: 1
-    order: ASC
+    orderBy: {field: OCCURRED_ON, direction: ASC}
     filter: {relationship: $relationship}
   ) {
     nodes {
@@ -470,17 +478,31 @@ fragment SpanFields on StatusSpan {
         }
       }
     }
-    newest: statusUpdates(first: 1, filter: { relationship: $relationship }) {
+    # The live feed starts after the newest recorded update and position, so it
+    # replays only what was recorded or retracted after this read.
+    newest: statusUpdates(
+      first: 1
+      orderBy: { field: RECORDED }
+      filter: { relationship: $relationship, includeRetracted: true }
+    ) {
       nodes {
         id
       }
     }
-    newestPosition: positions(first: 1, filter: { relationship: $relationship }) {
+    newestPosition: positions(
+      first: 1
+      orderBy: { field: RECORDED }
+      filter: { relationship: $relationship, includeRetracted: true }
+    ) {
       nodes {
         id
       }
     }
-    oldest: statusUpdates(first: 1, order: ASC, filter: { relationship: $relationship }) {
+    oldest: statusUpdates(
+      first: 1
+      orderBy: { field: OCCURRED_ON, direction: ASC }
+      filter: { relationship: $relationship }
+    ) {
       nodes {
         occurredOn {
           date
