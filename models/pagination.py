@@ -16,6 +16,9 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from models.database import fetch_rows
+from models.hydration import Hydration
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_ROW_ID = 2**31 - 1  # ids are 32-bit integers on every backend
@@ -172,7 +175,7 @@ async def fetch_page(
     if request.before is not None:
         window = window.filter(before_keyset(ordering, ordering.decode(request.before)))
     terms = order_terms(ordering, reverse=request.backwards)
-    rows = list(await window.order_by(*terms).limit(request.size + 1))
+    rows = await _hydrated(window.order_by(*terms).limit(request.size + 1))
     has_more = len(rows) > request.size
     rows = rows[: request.size]
     if request.backwards:
@@ -181,6 +184,16 @@ async def fetch_page(
     if request.backwards:
         return Page(rows, ordering, has_next_page=outside, has_previous_page=has_more)
     return Page(rows, ordering, has_next_page=has_more, has_previous_page=outside)
+
+
+async def _hydrated(queryset: QuerySet[ModelT]) -> list[ModelT]:
+    """The queryset's rows, made into instances by `Hydration` (the ORM's own
+    conversions, looked up once) rather than by the ORM's keyword call per row."""
+    queryset._choose_db_if_not_chosen()
+    queryset._make_query()
+    sql, values = queryset.query.get_parameterized_sql()
+    hydration = Hydration.of(queryset.model)
+    return [hydration(row) for row in await fetch_rows(sql, values)]
 
 
 async def _has_rows_outside(

@@ -1,13 +1,32 @@
 """Rows made into instances without the ORM's keyword call are the instances the
 ORM makes, on either database and from a driver's row or a dictionary."""
 
+from typing import Any
+
 import pytest
 from tortoise import connections
 from tortoise.context import TortoiseContext
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 import models
 from models.hydration import Hydration, converter_of
+from models.pagination import Ordering, PageRequest, fetch_page, order_terms
+from models.queries import (
+    IssueCriteria,
+    MeetingCriteria,
+    PositionCriteria,
+    UpdateCriteria,
+    history_ordering,
+    issue_ordering,
+    issues_matching,
+    meeting_ordering,
+    meetings_matching,
+    position_ordering,
+    positions_matching,
+    recorded_ordering,
+    updates_matching,
+)
 
 TABLES = [
     (models.StatusUpdate, "status_update"),
@@ -75,3 +94,40 @@ async def test_text_dates_and_timestamps_read_as_the_field_reads_them(
     for text in DATES:
         made, expected = occurred(text), fields["occurred_on"].to_python_value(text)
         assert (made, type(made)) == (expected, type(expected)), text
+
+
+async def _lists() -> list[tuple[QuerySet[Any], Ordering]]:
+    """Each list's queryset, filtered through a join, in one of its orders."""
+    return [
+        (
+            await issues_matching(IssueCriteria(relationship="india-china")),
+            issue_ordering("UPDATED_AT", descending=True),
+        ),
+        (
+            updates_matching(UpdateCriteria(relationship="india-china")),
+            history_ordering(descending=True),
+        ),
+        (
+            updates_matching(UpdateCriteria(include_retracted=True)),
+            recorded_ordering(descending=False),
+        ),
+        (
+            positions_matching(PositionCriteria(relationship="india-china")),
+            position_ordering(descending=True),
+        ),
+        (meetings_matching(MeetingCriteria()), meeting_ordering(descending=True)),
+    ]
+
+
+async def test_a_page_holds_the_orms_own_instances(
+    seeded_db: TortoiseContext,
+) -> None:
+    for queryset, ordering in await _lists():
+        request = PageRequest.of(first=7)
+
+        page = await fetch_page(queryset, ordering, request)
+
+        terms = order_terms(ordering, reverse=False)
+        expected = await queryset.order_by(*terms).limit(7)
+        assert len(page.rows) == 7
+        assert [_exactly(row) for row in page.rows] == [_exactly(r) for r in expected]
