@@ -2,7 +2,7 @@
 
 import base64
 import binascii
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from enum import Enum
 from typing import Annotated, Any, Generic, Protocol, TypeVar
 
@@ -11,7 +11,7 @@ from tortoise.models import Model
 
 from api.core.enums import SortDirection
 from api.core.errors import BadUserInputError
-from models.pagination import MAX_ROW_ID, Page, PageRequest
+from models.pagination import MAX_ROW_ID, Ordering, Page, PageRequest
 
 NodeT = TypeVar("NodeT")
 
@@ -205,16 +205,20 @@ class ListOrder(Protocol[FieldT_co]):
     def direction(self) -> SortDirection: ...
 
 
-def chosen_order(
-    order: SortDirection | None, order_by: ListOrder[FieldT] | None, default: FieldT
-) -> tuple[FieldT, bool]:
-    """What a list is ordered by and whether newest first, from its `orderBy`
-    or its older `order` argument (newest `default` first when neither is
-    given); BAD_USER_INPUT when both are."""
+def chosen_ordering(
+    order: SortDirection | None,
+    order_by: ListOrder[FieldT] | None,
+    orderings: Mapping[FieldT, Callable[..., Ordering]],
+    default: FieldT,
+) -> Ordering:
+    """A list's ordering from its `orderBy`, or from its older `order` argument
+    (by `default`, newest first when neither is given); BAD_USER_INPUT when
+    both are. `orderings` makes the ordering of each field, given `descending`."""
     if order_by is None:
-        return default, order is not SortDirection.ASC
+        return orderings[default](descending=order is not SortDirection.ASC)
     if order is not None:
         raise BadUserInputError(
             "Pass either `order` or `orderBy`, not both.", argument="orderBy"
         )
-    return order_by.field, order_by.direction is SortDirection.DESC
+    descending = order_by.direction is SortDirection.DESC
+    return orderings[order_by.field](descending=descending)

@@ -4,7 +4,7 @@ from api.core.enums import SortDirection
 from api.core.errors import BadUserInputError
 from api.core.relay import (
     Connection,
-    chosen_order,
+    chosen_ordering,
     connection_of,
     page_request,
     parse_id_of,
@@ -15,13 +15,19 @@ from api.positions.types import (
     PositionOrder,
     PositionOrderField,
 )
-from models.pagination import Ordering, fetch_page
+from models.pagination import fetch_page
 from models.queries import (
     PositionCriteria,
     position_ordering,
     positions_matching,
     recorded_ordering,
 )
+
+STATED_ON = PositionOrderField.STATED_ON
+ORDERINGS = {
+    STATED_ON: position_ordering,
+    PositionOrderField.RECORDED: recorded_ordering,
+}
 
 
 def country_argument(value: str | None, argument: str) -> str | None:
@@ -48,7 +54,7 @@ async def list_positions(
     before: str | None,
 ) -> Connection[Position]:
     """A keyset page of positions across issues."""
-    ordering = position_list_ordering(order, order_by)
+    ordering = chosen_ordering(order, order_by, ORDERINGS, STATED_ON)
     request = page_request(first, after, last, before)
     given = filter or PositionFilter()
     criteria = PositionCriteria(
@@ -66,13 +72,3 @@ async def list_positions(
     queryset = positions_matching(criteria)
     page = await fetch_page(queryset, ordering, request)
     return connection_of(page, Position.from_row, queryset.count)
-
-
-def position_list_ordering(
-    order: SortDirection | None, order_by: PositionOrder | None
-) -> Ordering:
-    """A position list's order from `orderBy` (or the older `order`)."""
-    field, descending = chosen_order(order, order_by, PositionOrderField.STATED_ON)
-    if field is PositionOrderField.RECORDED:
-        return recorded_ordering(descending=descending)
-    return position_ordering(descending=descending)

@@ -35,7 +35,7 @@ from api.status_updates.queries import list_updates
 from api.status_updates.types import (
     StatusUpdate,
     StatusUpdateFilter,
-    StatusUpdateOrder,
+    StatusUpdateOrderArgument,
 )
 from api.tokens.queries import tokens, viewer
 from api.tokens.types import ApiToken, ViewerProfile
@@ -131,12 +131,7 @@ class Query:
             StatusUpdateFilter | None,
             strawberry.argument(description="Which updates to return."),
         ] = None,
-        order_by: Annotated[
-            StatusUpdateOrder | None,
-            strawberry.argument(
-                description="The order (default: OCCURRED_ON, newest first)."
-            ),
-        ] = None,
+        order_by: StatusUpdateOrderArgument = None,
         order: NewestFirstOr = None,
         first: First = None,
         after: After = None,

@@ -3,7 +3,7 @@
 from api.core.enums import SortDirection
 from api.core.relay import (
     Connection,
-    chosen_order,
+    chosen_ordering,
     connection_of,
     page_request,
     parse_id_of,
@@ -14,13 +14,19 @@ from api.status_updates.types import (
     StatusUpdateOrder,
     StatusUpdateOrderField,
 )
-from models.pagination import Ordering, fetch_page
+from models.pagination import fetch_page
 from models.queries import (
     UpdateCriteria,
     history_ordering,
     recorded_ordering,
     updates_matching,
 )
+
+OCCURRED_ON = StatusUpdateOrderField.OCCURRED_ON
+ORDERINGS = {
+    OCCURRED_ON: history_ordering,
+    StatusUpdateOrderField.RECORDED: recorded_ordering,
+}
 
 
 async def list_updates(
@@ -33,7 +39,7 @@ async def list_updates(
     before: str | None,
 ) -> Connection[StatusUpdate]:
     """A keyset page of the update feed."""
-    ordering = update_ordering(order, order_by)
+    ordering = chosen_ordering(order, order_by, ORDERINGS, OCCURRED_ON)
     request = page_request(first, after, last, before)
     given = filter or StatusUpdateFilter()
     criteria = UpdateCriteria(
@@ -50,15 +56,3 @@ async def list_updates(
     queryset = updates_matching(criteria)
     page = await fetch_page(queryset, ordering, request)
     return connection_of(page, StatusUpdate.from_row, queryset.count)
-
-
-def update_ordering(
-    order: SortDirection | None, order_by: StatusUpdateOrder | None
-) -> Ordering:
-    """The feed's order from `orderBy` (or the older `order`)."""
-    field, descending = chosen_order(
-        order, order_by, StatusUpdateOrderField.OCCURRED_ON
-    )
-    if field is StatusUpdateOrderField.RECORDED:
-        return recorded_ordering(descending=descending)
-    return history_ordering(descending=descending)

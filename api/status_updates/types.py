@@ -122,6 +122,12 @@ class StatusUpdateOrder:
     )
 
 
+StatusUpdateOrderArgument = Annotated[
+    StatusUpdateOrder | None,
+    strawberry.argument(description="The order (default: OCCURRED_ON, newest first)."),
+]
+
+
 @strawberry.input(description="Which updates the feed returns; every field narrows it.")
 class StatusUpdateFilter:
     relationship: str | None = strawberry.field(

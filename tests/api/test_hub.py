@@ -18,7 +18,7 @@ from models.feed import (
     latest_position,
     read_entries,
 )
-from models.status_operations import post_status_update
+from models.status_operations import UpdateWritten, post_status_update
 from tests.factories import make_issue
 from tests.live import eventually
 
@@ -40,6 +40,18 @@ async def post_many(hub: Hub, count: int) -> list[int]:
         )
         positions.append(written.position)
     return [p for p in positions if p is not None]
+
+
+async def post_unheard(slug: str, note: str) -> UpdateWritten:
+    """Post an update to a new issue without waking any hub (its wake-up lost)."""
+    issue = await make_issue(slug=slug)
+    return await post_status_update(
+        issue.id,
+        status=IssueStatus.STALLED,
+        occurred_on="2025-03-01",
+        note=note,
+        actor="editor",
+    )
 
 
 async def take(stream: AsyncGenerator[AnyFeedItem, None], count: int) -> list[int]:
@@ -100,14 +112,7 @@ async def test_an_entry_committed_before_the_hub_read_it_still_reaches_a_new_sub
     hub: Hub,
 ) -> None:
     # given an update committed without waking the hub (its wake-up was lost)
-    issue = await make_issue(slug="quiet")
-    written = await post_status_update(
-        issue.id,
-        status=IssueStatus.STALLED,
-        occurred_on="2025-03-01",
-        note="Quiet.",
-        actor="editor",
-    )
+    written = await post_unheard("quiet", "Quiet.")
 
     # when a client subscribes "from now"
     stream = hub.stream(EVERYTHING, after=None)
@@ -180,14 +185,7 @@ async def test_a_hub_without_subscribers_only_follows_the_feeds_end(
     assert looked_up == []
 
     # and a wake-up that names no position has it look the feed's end up
-    quiet = await make_issue(slug="quiet")
-    written = await post_status_update(
-        quiet.id,
-        status=IssueStatus.STALLED,
-        occurred_on="2025-03-01",
-        note="Quiet.",
-        actor="editor",
-    )
+    written = await post_unheard("quiet", "Quiet.")
     hub.wake()
     await eventually(lambda: hub.position == written.position)
     assert hub_reads == []
@@ -225,14 +223,7 @@ async def test_a_subscriber_joining_while_the_hub_follows_the_end_misses_nothing
     first = asyncio.create_task(anext(stream))
     await eventually(lambda: len(hub.subscribers) == 1)
     await asyncio.sleep(0.05)
-    issue = await make_issue(slug="meanwhile")
-    written = await post_status_update(
-        issue.id,
-        status=IssueStatus.STALLED,
-        occurred_on="2025-03-01",
-        note="Meanwhile.",
-        actor="editor",
-    )
+    written = await post_unheard("meanwhile", "Meanwhile.")
     release.set()
 
     # then the hub reads the entries for it instead of skipping past them
